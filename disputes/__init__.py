@@ -1,0 +1,1 @@
+"""Disputes: the domain of Leye — cases, parties, organizations, clocks and their services."""

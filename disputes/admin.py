@@ -1,0 +1,173 @@
+"""The Chinese admin: reference data is edited here; cases change only through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from disputes.errors import DomainError
+from disputes.models import (
+    Case,
+    CaseClaimant,
+    CaseEvent,
+    CaseRespondent,
+    ClaimItem,
+    Employer,
+    IdempotencyKey,
+    Organization,
+    StaffMembership,
+    Street,
+    Worker,
+)
+from disputes.services.cases import withdraw_case
+
+admin.site.site_header = _("乐业 · 劳动争议调解仲裁")
+admin.site.site_title = _("乐业")
+admin.site.index_title = _("管理首页")
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "sort_order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "street", "parent", "handles_gig_disputes", "is_active"]
+    list_filter = ["kind", "street", "handles_gig_disputes", "is_active"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent", "employer"]
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "title"]
+    list_filter = ["organization__kind", "organization"]
+    search_fields = ["user__username", "user__first_name", "organization__name"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Worker)
+class WorkerAdmin(admin.ModelAdmin):
+    list_display = ["name", "id_number", "mobile", "is_gig_worker", "platform", "created_at"]
+    list_filter = ["is_gig_worker", "platform"]
+    search_fields = ["name", "id_number", "mobile"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "street", "industry"]
+    list_filter = ["industry", "street"]
+    search_fields = ["name", "credit_code"]
+    filter_horizontal = ["representatives"]
+
+
+class ClaimantInline(ReadOnlyInline):
+    model = CaseClaimant
+    fields = ["worker", "is_representative"]
+
+
+class RespondentInline(ReadOnlyInline):
+    model = CaseRespondent
+    fields = ["employer"]
+
+
+class ClaimItemInline(ReadOnlyInline):
+    model = ClaimItem
+    fields = ["category", "amount", "description"]
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["at", "kind", "actor", "before", "after", "note"]
+    ordering = ["at", "id"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "tier",
+        "channel",
+        "workplace_street",
+        "current_organization",
+        "is_collective",
+        "filed_at",
+    ]
+    list_filter = ["tier", "channel", "is_collective", "workplace_street", "closure_kind", "filed_at"]
+    search_fields = [
+        "number",
+        "claimants__name",
+        "claimants__id_number",
+        "respondents__name",
+        "respondents__credit_code",
+    ]
+    date_hierarchy = "filed_at"
+    list_select_related = ["workplace_street", "current_organization"]
+    inlines = [ClaimantInline, RespondentInline, ClaimItemInline, CaseEventInline]
+    actions = ["withdraw_selected"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Every change to a case goes through a service, so the form shows and never writes.
+        return [f.name for f in Case._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("撤回所选案件的申请"), permissions=["view"])
+    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        for case in queryset:
+            try:
+                withdraw_case(case, by=request.user, reason=str(_("管理后台登记撤回")))
+            except DomainError as error:
+                self.message_user(request, f"{case}: {error.message}", level=messages.ERROR)
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    """The audit log: readable, never added to, changed or deleted by hand."""
+
+    list_display = ["at", "case", "kind", "actor"]
+    list_filter = ["kind", "at"]
+    search_fields = ["case__number", "kind", "actor__username"]
+    list_select_related = ["case", "actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "key", "method", "path", "status_code"]
+    search_fields = ["key", "user__username", "path"]
+    readonly_fields = ["user", "key", "method", "path", "request_hash", "status_code", "response_body", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

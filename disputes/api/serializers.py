@@ -1,0 +1,182 @@
+"""API shapes: input serializers check shape only; the services decide the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from disputes.models import (
+    Case,
+    CaseEvent,
+    ClaimCategory,
+    ClaimItem,
+    Employer,
+    Industry,
+    Organization,
+    Street,
+    Worker,
+)
+from disputes.models.cases import ENTRY_TIER_CHOICES
+from disputes.roles import STAFF_ROLES, has_role
+
+
+class ClaimantInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60, label=_("姓名"))
+    id_number = serializers.CharField(max_length=18, label=_("居民身份证号码"))
+    mobile = serializers.CharField(max_length=20, label=_("手机号码"))
+    is_gig_worker = serializers.BooleanField(default=False, label=_("新就业形态劳动者"))
+    platform = serializers.CharField(max_length=80, required=False, allow_blank=True, default="", label=_("平台"))
+    is_representative = serializers.BooleanField(default=False, label=_("集体争议代表"))
+
+
+class RespondentInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, label=_("单位名称"))
+    credit_code = serializers.CharField(max_length=18, label=_("统一社会信用代码"))
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    street = serializers.IntegerField(required=False, allow_null=True, default=None, label=_("住所地街镇"))
+    industry = serializers.ChoiceField(choices=Industry.choices, default=Industry.OTHER, label=_("行业"))
+
+
+class ClaimItemInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ClaimCategory.choices, label=_("请求类别"))
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None, label=_("金额（元）")
+    )
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CaseFilingSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(
+        choices=ENTRY_TIER_CHOICES,
+        label=_("申请阶段"),
+    )
+    workplace_street = serializers.IntegerField(label=_("用工所在街镇"))
+    knew_of_infringement_on = serializers.DateField(label=_("知道或应当知道权利被侵害之日"))
+    employment_ended_on = serializers.DateField(required=False, allow_null=True, default=None)
+    facts = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None, label=_("收件时间"))
+    claimants = ClaimantInputSerializer(many=True, allow_empty=True)
+    respondents = RespondentInputSerializer(many=True, allow_empty=True)
+    claim_items = ClaimItemInputSerializer(many=True, allow_empty=True)
+
+
+class WithdrawInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Street
+        fields = ["id", "code", "name", "kind"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "code", "name", "kind", "parent", "street", "handles_gig_disputes"]
+
+
+class NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def _mask_id_number(value: str) -> str:
+    return value[:6] + "*" * 8 + value[14:]
+
+
+class ClaimantSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField()
+    is_representative = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Worker
+        fields = ["id", "name", "id_number", "mobile", "is_gig_worker", "platform", "is_representative"]
+
+    def get_id_number(self, worker: Worker) -> str:
+        """Full numbers for staff and the worker; masked for the other side."""
+        user = self.context["request"].user
+        if has_role(user, *STAFF_ROLES) or user.is_superuser or worker.user_id == user.pk:
+            return worker.id_number
+        return _mask_id_number(worker.id_number)
+
+    def get_is_representative(self, worker: Worker) -> bool:
+        return worker.pk in self.context.get("representative_ids", ())
+
+
+class RespondentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employer
+        fields = ["id", "name", "credit_code", "address", "street", "industry"]
+
+
+class ClaimItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClaimItem
+        fields = ["id", "category", "amount", "description"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    workplace_street = NamedRefSerializer()
+    current_organization = NamedRefSerializer(allow_null=True)
+    claimants = serializers.SerializerMethodField()
+    respondents = RespondentSerializer(many=True)
+    claim_items = ClaimItemSerializer(many=True)
+    tier_display = serializers.CharField(source="get_tier_display")
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "tier",
+            "tier_display",
+            "channel",
+            "filed_at",
+            "knew_of_infringement_on",
+            "employment_ended_on",
+            "workplace_street",
+            "current_organization",
+            "is_collective",
+            "facts",
+            "claimants",
+            "respondents",
+            "claim_items",
+            "closed_at",
+            "closure_kind",
+        ]
+
+    def get_claimants(self, case: Case) -> list[dict[str, Any]]:
+        links = list(case.claimant_links.all())
+        context = {**self.context, "representative_ids": {link.worker_id for link in links if link.is_representative}}
+        return list(ClaimantSerializer([link.worker for link in links], many=True, context=context).data)
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    workplace_street = NamedRefSerializer()
+    current_organization = NamedRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "tier",
+            "channel",
+            "filed_at",
+            "workplace_street",
+            "current_organization",
+            "is_collective",
+            "closed_at",
+            "closure_kind",
+        ]
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_username", default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "at", "kind", "actor", "before", "after", "note"]

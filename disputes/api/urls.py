@@ -1,0 +1,17 @@
+"""Routes of /api/v1/."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from disputes.api import views
+
+router = DefaultRouter()
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("streets", views.StreetViewSet, basename="street")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]

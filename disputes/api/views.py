@@ -1,0 +1,166 @@
+"""Thin API views: validate shape, call one service, serialize the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from disputes.api import serializers as s
+from disputes.api.idempotency import HEADER, idempotent_create
+from disputes.api.validation import validated_input
+from disputes.errors import DomainError
+from disputes.models import Case, CaseClaimant, Organization, Street
+from disputes.roles import roles_of
+from disputes.services.cases import CaseFiling, ClaimantDetails, ClaimItemDetails, open_case, withdraw_case
+from disputes.services.parties import EmployerDetails
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="每个创建请求的唯一键；重试时原样重发，返回首次结果 / unique per creating request; resend on retry",
+)
+
+
+def _filing_from(data: dict[str, Any]) -> CaseFiling:
+    return CaseFiling(
+        tier=data["tier"],
+        workplace_street_id=data["workplace_street"],
+        knew_of_infringement_on=data["knew_of_infringement_on"],
+        employment_ended_on=data["employment_ended_on"],
+        facts=data["facts"],
+        received_at=data["received_at"],
+        claimants=[ClaimantDetails(**c) for c in data["claimants"]],
+        respondents=[_employer_details(r) for r in data["respondents"]],
+        claim_items=[ClaimItemDetails(**i) for i in data["claim_items"]],
+    )
+
+
+def _employer_details(data: dict[str, Any]) -> EmployerDetails:
+    fields = {key: value for key, value in data.items() if key != "street"}
+    return EmployerDetails(street_id=data["street"], **fields)
+
+
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Cases visible to the signed-in user; another party's case is 404."""
+
+    def get_queryset(self) -> QuerySet[Case]:
+        cases = Case.objects.visible_to(self.request.user).select_related("workplace_street", "current_organization")
+        if self.action == "list":
+            return self._filtered(cases)
+        claimant_links = CaseClaimant.objects.select_related("worker").order_by("id")
+        return cases.prefetch_related(Prefetch("claimant_links", queryset=claimant_links), "respondents", "claim_items")
+
+    def _filtered(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        params = self.request.query_params
+        if tier := params.get("tier"):
+            cases = cases.filter(tier=tier)
+        if street := params.get("street"):
+            cases = cases.filter(workplace_street_id=int(street)) if street.isdigit() else cases.none()
+        return cases
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return s.CaseListSerializer if self.action == "list" else s.CaseSerializer
+
+    @extend_schema(
+        request=s.CaseFilingSerializer, responses={201: s.CaseSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+    )
+    def create(self, request: Request) -> Response:
+        """File a case: a worker online, or a clerk registering a filing at the window."""
+
+        def create() -> Response:
+            data = validated_input(s.CaseFilingSerializer, request.data)
+            case = open_case(_filing_from(data), by=request.user)
+            detail = self.get_queryset().get(pk=case.pk)
+            return Response(s.CaseSerializer(detail, context=self.get_serializer_context()).data, status=201)
+
+        return idempotent_create(request, create)
+
+    @extend_schema(request=s.WithdrawInputSerializer, responses={200: s.CaseSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """The applicant withdraws the application; the case closes as withdrawn."""
+        data = validated_input(s.WithdrawInputSerializer, request.data)
+        withdraw_case(self.get_object(), by=request.user, reason=data["reason"])
+        return Response(s.CaseSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: s.CaseEventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk: str) -> Response:
+        """The case's audit log, oldest first."""
+        case = self.get_object()
+        events = case.events.select_related("actor").order_by("at", "id")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(s.CaseEventSerializer(page, many=True).data)
+
+
+class StreetViewSet(viewsets.ReadOnlyModelViewSet):
+    """The district's streets and towns (public reference data for filing forms)."""
+
+    queryset = Street.objects.all()
+    serializer_class = s.StreetSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Organization.objects.filter(is_active=True)
+    serializer_class = s.OrganizationSerializer
+    pagination_class = None
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("用户名"))
+    password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (send it as `Authorization: Token …`)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=TokenInputSerializer, responses={200: TokenOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = validated_input(TokenInputSerializer, request.data)
+        user = authenticate(request._request, username=data["username"], password=data["password"])
+        if user is None or not user.is_active:
+            raise DomainError(_("用户名或密码不正确。"), code="invalid_credentials")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key}, status=status.HTTP_200_OK)
+
+
+class MeOutputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    organization = serializers.IntegerField(allow_null=True)
+
+
+class MeView(APIView):
+    """Who the signed-in user is: roles and organization."""
+
+    @extend_schema(responses={200: MeOutputSerializer})
+    def get(self, request: Request) -> Response:
+        membership = getattr(request.user, "membership", None)
+        return Response(
+            {
+                "username": request.user.get_username(),
+                "roles": sorted(roles_of(request.user)),
+                "organization": membership.organization_id if membership else None,
+            }
+        )

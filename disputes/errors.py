@@ -1,0 +1,31 @@
+"""Domain errors raised by services; the API maps each class to one HTTP status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    """A refused request, with a snake_case code and a translatable (lazy) message."""
+
+    default_code = "invalid_request"
+
+    def __init__(self, message: str | Promise, code: str | None = None, fields: dict[str, Any] | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code or self.default_code
+        self.fields = fields or {}
+
+
+class NotAllowedInState(DomainError):
+    """The action exists and the user may take it, but not in the case's current state."""
+
+    default_code = "not_allowed_in_state"
+
+
+class ActionForbidden(DomainError):
+    """The user can see the case but may not take this action on it."""
+
+    default_code = "action_forbidden"

@@ -1,0 +1,249 @@
+"""Opening and withdrawing cases: the filing of a dispute at any entry tier, online or at a window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from disputes.errors import ActionForbidden, NotAllowedInState
+from disputes.models import (
+    COLLECTIVE_MIN_CLAIMANTS,
+    Case,
+    CaseClaimant,
+    CaseRespondent,
+    Channel,
+    ClaimItem,
+    ClosureKind,
+    Employer,
+    Street,
+    Tier,
+    Worker,
+)
+from disputes.models.cases import ENTRY_TIERS, MONETARY_CATEGORIES
+from disputes.permissions import can_file_case, can_withdraw_case
+from disputes.roles import Role, has_role
+from disputes.services.audit import record_event
+from disputes.services.parties import EmployerDetails, WorkerDetails, prepare_employer, prepare_worker
+from disputes.services.routing import initial_organization
+
+T = TypeVar("T")
+A = TypeVar("A")
+
+
+@dataclass(frozen=True)
+class ClaimantDetails(WorkerDetails):
+    is_representative: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimItemDetails:
+    category: str
+    amount: Decimal | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CaseFiling:
+    """What a worker or a window clerk submits to open a case. Dates are Asia/Shanghai calendar dates."""
+
+    tier: str
+    workplace_street_id: int
+    knew_of_infringement_on: date
+    claimants: Sequence[ClaimantDetails]
+    respondents: Sequence[EmployerDetails]
+    claim_items: Sequence[ClaimItemDetails]
+    employment_ended_on: date | None = None
+    facts: str = ""
+    # When a window clerk registers a paper application later, the moment it was received.
+    received_at: datetime | None = None
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+class _Errors:
+    """Collects validation errors under dotted field paths, so one response names them all."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[ValidationError]] = {}
+
+    def add(self, path: str, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                target = path if name == "__all__" else f"{path}.{name}" if path else name
+                self.by_field.setdefault(target, []).extend(errors)
+        else:
+            self.by_field.setdefault(path or "__all__", []).extend(error.error_list)
+
+    def collect(self, path: str, build: Callable[[A], T], details: A) -> T | None:
+        try:
+            return build(details)
+        except ValidationError as error:
+            self.add(path, error)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(dict(self.by_field))
+
+
+def _error(message: Any, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def _check_filing(filing: CaseFiling, errors: _Errors) -> Street | None:
+    if filing.tier not in ENTRY_TIERS:
+        errors.add("tier", _error(_("申请阶段只能是协商、调解或仲裁。"), "invalid_entry_tier"))
+    street = Street.objects.filter(pk=filing.workplace_street_id).first()
+    if street is None:
+        errors.add("workplace_street", _error(_("用工所在街镇不存在。"), "unknown_street"))
+    today = _today()
+    if filing.knew_of_infringement_on > today:
+        errors.add("knew_of_infringement_on", _error(_("知道权利被侵害之日不能晚于今天。"), "date_in_future"))
+    if filing.employment_ended_on and filing.employment_ended_on > today:
+        errors.add("employment_ended_on", _error(_("劳动关系终止之日不能晚于今天。"), "date_in_future"))
+    if filing.received_at and filing.received_at > timezone.now():
+        errors.add("received_at", _error(_("收件时间不能晚于现在。"), "date_in_future"))
+    if not filing.claimants:
+        errors.add("claimants", _error(_("至少需要一名申请人。"), "claimant_required"))
+    if not filing.respondents:
+        errors.add("respondents", _error(_("至少需要一名被申请人。"), "respondent_required"))
+    if not filing.claim_items:
+        errors.add("claim_items", _error(_("至少需要一项请求。"), "claim_item_required"))
+    return street
+
+
+def _prepare_claim_item(details: ClaimItemDetails) -> ClaimItem:
+    item = ClaimItem(category=details.category, amount=details.amount, description=details.description.strip())
+    item.full_clean(exclude=["case"], validate_constraints=False)
+    if item.amount is not None and item.amount < 0:
+        raise ValidationError({"amount": _error(_("金额不能为负数。"), "negative_amount")})
+    if item.category in MONETARY_CATEGORIES and item.amount is None:
+        raise ValidationError({"amount": _error(_("金钱类请求须填写金额。"), "amount_required")})
+    return item
+
+
+def _check_duplicates(filing: CaseFiling, errors: _Errors) -> None:
+    ids = [c.id_number.strip().upper() for c in filing.claimants]
+    if len(set(ids)) != len(ids):
+        errors.add("claimants", _error(_("同一申请人不能重复列出。"), "duplicate_claimant"))
+    codes = [r.credit_code.strip().upper() for r in filing.respondents]
+    if len(set(codes)) != len(codes):
+        errors.add("respondents", _error(_("同一被申请人不能重复列出。"), "duplicate_respondent"))
+
+
+def _link_filer(filer: Any, workers: list[Worker], errors: _Errors) -> None:
+    """An online filer must be one of the claimants; their account is linked to that worker."""
+    own = getattr(filer, "worker", None)
+    if own is not None:
+        if all(w.pk != own.pk for w in workers):
+            errors.add("claimants", _error(_("网上申请人本人须列为申请人之一。"), "filer_not_claimant"))
+        return
+    first = workers[0]
+    if first.user_id and first.user_id != filer.pk:
+        errors.add("claimants.0", _error(_("该劳动者已由其他账号登记。"), "worker_has_other_account"))
+    else:
+        first.user = filer
+
+
+@transaction.atomic
+def open_case(filing: CaseFiling, *, by: Any) -> Case:
+    """Open one case with its parties and claims; all of it is stored, or nothing is."""
+    if not can_file_case(by):
+        raise ActionForbidden(_("您无权提交或登记案件。"), code="cannot_file_case")
+    errors = _Errors()
+    street = _check_filing(filing, errors)
+    _check_duplicates(filing, errors)
+    workers = [errors.collect(f"claimants.{i}", prepare_worker, c) for i, c in enumerate(filing.claimants)]
+    employers = [errors.collect(f"respondents.{i}", prepare_employer, r) for i, r in enumerate(filing.respondents)]
+    items = [errors.collect(f"claim_items.{i}", _prepare_claim_item, d) for i, d in enumerate(filing.claim_items)]
+    online = has_role(by, Role.WORKER)
+    if online and filing.received_at:
+        errors.add("received_at", _error(_("网上申请的收件时间由系统记录。"), "received_at_not_allowed"))
+    if online and workers and all(workers):
+        _link_filer(by, workers, errors)  # type: ignore[arg-type]
+    errors.raise_if_any()
+    assert street is not None
+    return _store_case(filing, street, workers, employers, items, by=by, online=online)  # type: ignore[arg-type]
+
+
+def _store_case(
+    filing: CaseFiling,
+    street: Street,
+    workers: list[Worker],
+    employers: list[Employer],
+    items: list[ClaimItem],
+    *,
+    by: Any,
+    online: bool,
+) -> Case:
+    is_collective = len(workers) >= COLLECTIVE_MIN_CLAIMANTS
+    case = Case.objects.create(
+        tier=filing.tier,
+        channel=Channel.ONLINE if online else Channel.OFFLINE,
+        filed_at=filing.received_at or timezone.now(),
+        knew_of_infringement_on=filing.knew_of_infringement_on,
+        employment_ended_on=filing.employment_ended_on,
+        workplace_street=street,
+        is_collective=is_collective,
+        facts=filing.facts.strip(),
+        filed_by=by,
+        current_organization=initial_organization(street, filing.tier, is_collective=is_collective),
+    )
+    case.number = f"MH-{timezone.localtime(case.filed_at).year}-{case.pk:06d}"
+    case.save(update_fields=["number"])
+    for worker in workers:
+        worker.save()
+    for employer in employers:
+        employer.save()
+    representatives = {c.id_number.strip().upper() for c in filing.claimants if c.is_representative}
+    CaseClaimant.objects.bulk_create(
+        CaseClaimant(case=case, worker=w, is_representative=w.id_number in representatives) for w in workers
+    )
+    CaseRespondent.objects.bulk_create(CaseRespondent(case=case, employer=e) for e in employers)
+    for item in items:
+        item.case = case
+    ClaimItem.objects.bulk_create(items)
+    record_event(case, "case_opened", actor=by, after=_snapshot(case))
+    return case
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "tier": case.tier,
+        "channel": case.channel,
+        "current_organization": case.current_organization_id,
+        "is_collective": case.is_collective,
+    }
+
+
+@transaction.atomic
+def withdraw_case(case: Case, *, by: Any, reason: str = "") -> Case:
+    """The applicant withdraws the application (撤回申请); the case closes as withdrawn."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_withdraw_case(by, case):
+        raise ActionForbidden(_("只有申请人或承办人员可以撤回申请。"), code="cannot_withdraw_case")
+    if case.is_closed:
+        raise NotAllowedInState(_("案件已结案，不能撤回。"), code="case_already_closed")
+    before = {"tier": case.tier}
+    case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, ClosureKind.WITHDRAWN, timezone.now()
+    case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+    record_event(
+        case,
+        "case_withdrawn",
+        actor=by,
+        before=before,
+        after={"tier": case.tier, "closure_kind": case.closure_kind},
+        note=reason.strip(),
+    )
+    return case

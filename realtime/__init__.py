@@ -1,0 +1,1 @@
+"""Realtime: websocket consumers and after-commit broadcasts through the channel layer."""

@@ -1,0 +1,9 @@
+"""App configuration for realtime delivery."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RealtimeConfig(AppConfig):
+    name = "realtime"
+    verbose_name = _("实时推送")
