@@ -222,6 +222,13 @@ SPECTACULAR_SETTINGS = {
 
 VIEWFLOW = {"AUTOREGISTER": True}
 
+# Statutory clock choices of spec/statutory-clock.md marked [setting] (§1.7, §1.8, §2).
+STATUTORY_SHORT_PERIODS_IN_WORKING_DAYS = env_bool("STATUTORY_SHORT_PERIODS_IN_WORKING_DAYS", True)
+AWARD_LIMIT_ROLLS_FORWARD = env_bool("AWARD_LIMIT_ROLLS_FORWARD", True)
+ARBITRAL_REVIEW_WINDOW_DAYS = env_int("ARBITRAL_REVIEW_WINDOW_DAYS", 15)
+# The region whose minimum wage measures the final-award amount test (spec §4).
+MINIMUM_WAGE_REGION = env_str("MINIMUM_WAGE_REGION", "上海市")
+
 # Idempotency keys are kept this long; a retry after that creates a new resource.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48))
 

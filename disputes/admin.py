@@ -11,18 +11,24 @@ from django.utils.translation import gettext_lazy as _
 
 from disputes.errors import DomainError
 from disputes.models import (
+    CalendarDay,
+    CalendarYear,
     Case,
     CaseClaimant,
     CaseEvent,
     CaseRespondent,
     ClaimItem,
+    Clock,
+    ClockEvent,
     Employer,
     IdempotencyKey,
+    MinimumWage,
     Organization,
     StaffMembership,
     Street,
     Worker,
 )
+from disputes.services.calendar import publish_calendar_year, unpublish_calendar_year
 from disputes.services.cases import withdraw_case
 
 admin.site.site_header = _("乐业 · 劳动争议调解仲裁")
@@ -39,6 +45,9 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [name for name in self.fields or [] if isinstance(name, str)]
 
 
 @admin.register(Street)
@@ -161,6 +170,66 @@ class CaseEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 3
+    fields = ["day", "kind", "holiday_name"]
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """Publishing or correcting a year re-projects every open clock it affects (one service does both)."""
+
+    list_display = ["year", "source", "updated_at"]
+    search_fields = ["year", "source"]
+    inlines = [CalendarDayInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        year = CalendarYear.objects.prefetch_related("days").get(pk=form.instance.pk)
+        moved = publish_calendar_year(year.as_year_calendar(), by=request.user)
+        self.message_user(request, _("已重新推算 %(count)d 个未结束的期限。") % {"count": moved})
+
+    def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
+        unpublish_calendar_year(obj.year, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
+        for year in list(queryset.values_list("year", flat=True)):
+            unpublish_calendar_year(year, by=request.user)
+
+
+class ClockEventInline(ReadOnlyInline):
+    model = ClockEvent
+    fields = ["kind", "on", "days", "reason", "approved_by", "recorded_by", "recorded_at"]
+
+
+@admin.register(Clock)
+class ClockAdmin(admin.ModelAdmin):
+    """Clocks move only through their services; the admin shows them and their ledgers."""
+
+    list_display = ["case", "rule", "started_on", "state", "due_on", "provisional", "suspended_since"]
+    list_filter = ["rule", "state", "provisional", "due_on"]
+    search_fields = ["case__number"]
+    list_select_related = ["case"]
+    inlines = [ClockEventInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in Clock._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MinimumWage)
+class MinimumWageAdmin(admin.ModelAdmin):
+    list_display = ["region", "monthly_amount", "effective_on", "source"]
+    list_filter = ["region"]
+    search_fields = ["region", "source"]
 
 
 @admin.register(IdempotencyKey)

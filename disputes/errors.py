@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.functional import Promise
+
+
+class Bilingual(str):
+    """A message given in both languages by its source (the clock's own texts): shown per active language."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, zh: str, en: str) -> Bilingual:
+        text = super().__new__(cls, zh)
+        text.zh, text.en = zh, en
+        return text
+
+    def __str__(self) -> str:
+        return self.en if (translation.get_language() or "").startswith("en") else self.zh
 
 
 class DomainError(Exception):
@@ -17,6 +33,11 @@ class DomainError(Exception):
         self.message = message
         self.code = code or self.default_code
         self.fields = fields or {}
+
+
+def ledger_refusal(error: Any) -> DomainError:
+    """A LedgerError of the pure clock as a domain refusal (400) with its own code and texts."""
+    return DomainError(Bilingual(error.message_zh, error.message_en), code=error.code)
 
 
 class NotAllowedInState(DomainError):

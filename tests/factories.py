@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import Any
 
@@ -9,7 +10,7 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from disputes import demo
-from disputes.models import Employer, Organization, OrganizationKind, StaffMembership, Street, Worker
+from disputes.models import Case, Employer, Organization, OrganizationKind, StaffMembership, Street, Worker
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -41,6 +42,19 @@ class EmployerFactory(factory.django.DjangoModelFactory[Employer]):
 
     name = factory.Sequence(lambda n: f"上海测试{n}有限公司")
     credit_code = factory.Sequence(lambda n: demo.credit_code(random.Random(f"cc{n}")))
+
+
+class CaseFactory(factory.django.DjangoModelFactory[Case]):
+    """A bare arbitration case (no parties), for tests of clocks and the audit log."""
+
+    class Meta:
+        model = Case
+
+    number = factory.Sequence(lambda n: f"MH-TEST-{n:06d}")
+    tier = "arbitration"
+    channel = "offline"
+    knew_of_infringement_on = datetime.date(2025, 1, 2)
+    workplace_street = factory.LazyFunction(lambda: Street.objects.get(code="qibao"))
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):

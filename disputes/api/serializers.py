@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from disputes import deadlines
+from disputes.clock import RULES
+from disputes.limitation import limitation_warnings
 from disputes.models import (
     Case,
     CaseEvent,
     ClaimCategory,
     ClaimItem,
+    Clock,
     Employer,
     Industry,
     Organization,
@@ -118,6 +124,57 @@ class ClaimItemSerializer(serializers.ModelSerializer):
         fields = ["id", "category", "amount", "description"]
 
 
+class ClockSerializer(serializers.ModelSerializer):
+    title_zh = serializers.SerializerMethodField()
+    title_en = serializers.SerializerMethodField()
+    remaining_days = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Clock
+        fields = [
+            "id",
+            "rule",
+            "title_zh",
+            "title_en",
+            "started_on",
+            "state",
+            "due_on",
+            "provisional",
+            "suspended_since",
+            "ended_on",
+            "remaining_days",
+        ]
+
+    def get_title_zh(self, clock: Clock) -> str:
+        return RULES[clock.rule].title_zh
+
+    def get_title_en(self, clock: Clock) -> str:
+        return RULES[clock.rule].title_en
+
+    def get_remaining_days(self, clock: Clock) -> int | None:
+        """Calendar days from today (Asia/Shanghai) to the due date; negative once it has passed."""
+        if clock.due_on is None or not clock.is_open:
+            return None
+        return (clock.due_on - timezone.localdate()).days
+
+
+class ClockDetailSerializer(ClockSerializer):
+    explanation = serializers.SerializerMethodField()
+
+    class Meta(ClockSerializer.Meta):
+        fields = [*ClockSerializer.Meta.fields, "explanation"]
+
+    def get_explanation(self, clock: Clock) -> dict[str, Any]:
+        """The due date's working, step by step, from the clock's ledger."""
+        return deadlines.compute(clock.rule, clock.started_on, clock.ledger()).to_dict()
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message_zh = serializers.CharField()
+    message_en = serializers.CharField()
+
+
 class CaseSerializer(serializers.ModelSerializer):
     workplace_street = NamedRefSerializer()
     current_organization = NamedRefSerializer(allow_null=True)
@@ -125,6 +182,8 @@ class CaseSerializer(serializers.ModelSerializer):
     respondents = RespondentSerializer(many=True)
     claim_items = ClaimItemSerializer(many=True)
     tier_display = serializers.CharField(source="get_tier_display")
+    clocks = ClockSerializer(many=True)
+    warnings = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -146,7 +205,13 @@ class CaseSerializer(serializers.ModelSerializer):
             "claim_items",
             "closed_at",
             "closure_kind",
+            "clocks",
+            "warnings",
         ]
+
+    @extend_schema_field(WarningSerializer(many=True))
+    def get_warnings(self, case: Case) -> list[dict[str, str]]:
+        return limitation_warnings(case)
 
     def get_claimants(self, case: Case) -> list[dict[str, Any]]:
         links = list(case.claimant_links.all())

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from disputes.api import views
+from disputes.api import deadlines, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -13,5 +13,7 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("deadlines/compute/", deadlines.DeadlineComputeView.as_view(), name="deadline-compute"),
+    path("calendar/<int:year>/", deadlines.CalendarYearView.as_view(), name="calendar-year"),
     path("", include(router.urls)),
 ]

@@ -60,7 +60,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if self.action == "list":
             return self._filtered(cases)
         claimant_links = CaseClaimant.objects.select_related("worker").order_by("id")
-        return cases.prefetch_related(Prefetch("claimant_links", queryset=claimant_links), "respondents", "claim_items")
+        return cases.prefetch_related(
+            Prefetch("claimant_links", queryset=claimant_links), "respondents", "claim_items", "clocks"
+        )
 
     def _filtered(self, cases: QuerySet[Case]) -> QuerySet[Case]:
         params = self.request.query_params
@@ -94,6 +96,13 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = validated_input(s.WithdrawInputSerializer, request.data)
         withdraw_case(self.get_object(), by=request.user, reason=data["reason"])
         return Response(s.CaseSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: s.ClockDetailSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def clocks(self, request: Request, pk: str) -> Response:
+        """The case's statutory clocks, each with the explanation of its due date."""
+        clocks = self.get_object().clocks.prefetch_related("events").order_by("id")
+        return Response(s.ClockDetailSerializer(clocks, many=True).data)
 
     @extend_schema(responses={200: s.CaseEventSerializer(many=True)})
     @action(detail=True, methods=["get"])

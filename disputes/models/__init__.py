@@ -1,7 +1,9 @@
 """Disputes models, one module per concept; imported here for Django's app registry."""
 
+from disputes.models.calendar import CalendarDay, CalendarYear, DayKind
 from disputes.models.cases import (
     COLLECTIVE_MIN_CLAIMANTS,
+    REMUNERATION_CATEGORIES,
     Case,
     CaseClaimant,
     CaseEvent,
@@ -13,13 +15,19 @@ from disputes.models.cases import (
     ImmutableRecordError,
     Tier,
 )
+from disputes.models.clocks import OPEN_STATES, Clock, ClockEvent, ClockEventKind, ClockState
 from disputes.models.geography import Street, StreetKind
 from disputes.models.idempotency import IdempotencyKey
 from disputes.models.organizations import Organization, OrganizationKind, StaffMembership
 from disputes.models.parties import Employer, Industry, Worker
+from disputes.models.wages import MinimumWage
 
 __all__ = [
     "COLLECTIVE_MIN_CLAIMANTS",
+    "OPEN_STATES",
+    "REMUNERATION_CATEGORIES",
+    "CalendarDay",
+    "CalendarYear",
     "Case",
     "CaseClaimant",
     "CaseEvent",
@@ -27,11 +35,17 @@ __all__ = [
     "Channel",
     "ClaimCategory",
     "ClaimItem",
+    "Clock",
+    "ClockEvent",
+    "ClockEventKind",
+    "ClockState",
     "ClosureKind",
+    "DayKind",
     "Employer",
     "IdempotencyKey",
     "ImmutableRecordError",
     "Industry",
+    "MinimumWage",
     "Organization",
     "OrganizationKind",
     "StaffMembership",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +63,8 @@ MONETARY_CATEGORIES = (
     ClaimCategory.INJURY_MEDICAL,
 )
 COLLECTIVE_MIN_CLAIMANTS = 10
+# Labor remuneration (劳动报酬): while employment continues no limitation runs (Law 27(4)).
+REMUNERATION_CATEGORIES = (ClaimCategory.UNPAID_WAGES, ClaimCategory.OVERTIME)
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -142,6 +145,18 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.tier == Tier.CLOSED
+
+    def limitation_start(self) -> date | None:
+        """When the one-year limitation (Law 27) began for the earliest of its claims, if at all.
+
+        Remuneration claims count from the end of employment, and not at all while it continues;
+        every other claim from the day the worker knew or should have known of the infringement.
+        """
+        starts = [
+            self.employment_ended_on if item.category in REMUNERATION_CATEGORIES else self.knew_of_infringement_on
+            for item in self.claim_items.all()
+        ]
+        return min((start for start in starts if start is not None), default=None)
 
 
 class CaseClaimant(models.Model):

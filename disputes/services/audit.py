@@ -31,3 +31,14 @@ def record_event(
 
     transaction.on_commit(lambda: broadcast_case_event(event.case_id, event.pk))
     return event
+
+
+def record_events_bulk(entries: list[tuple[int, dict[str, Any]]], *, kind: str, actor: Any = None) -> None:
+    """Append many audit entries at once (case id, after) for bulk changes such as a published year.
+
+    Watchers are not pushed one by one; they see these entries on their next catch-up.
+    """
+    actor = actor if getattr(actor, "pk", None) else None
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case_id=case_id, kind=kind, actor=actor, after=after) for case_id, after in entries
+    )

@@ -31,6 +31,7 @@ from disputes.models.cases import ENTRY_TIERS, MONETARY_CATEGORIES
 from disputes.permissions import can_file_case, can_withdraw_case
 from disputes.roles import Role, has_role
 from disputes.services.audit import record_event
+from disputes.services.clocks import start_limitation_at_filing
 from disputes.services.parties import EmployerDetails, WorkerDetails, prepare_employer, prepare_worker
 from disputes.services.routing import initial_organization
 
@@ -213,8 +214,21 @@ def _store_case(
     for item in items:
         item.case = case
     ClaimItem.objects.bulk_create(items)
-    record_event(case, "case_opened", actor=by, after=_snapshot(case))
+    limitation = start_limitation_at_filing(case)
+    record_event(
+        case, "case_opened", actor=by, after={**_snapshot(case), "limitation": _limitation_summary(limitation)}
+    )
     return case
+
+
+def _limitation_summary(clock: Any) -> dict[str, Any] | None:
+    if clock is None:
+        return None
+    return {
+        "state": clock.state,
+        "started_on": clock.started_on.isoformat(),
+        "due_on": clock.due_on.isoformat() if clock.due_on else None,
+    }
 
 
 def _snapshot(case: Case) -> dict[str, Any]:

@@ -1,0 +1,125 @@
+"""Publishing a year of the official calendar, and re-projecting every open clock it affects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from disputes import deadlines
+from disputes.calendar import YearCalendar
+from disputes.clock import ClockSettings, LedgerError, compute_due
+from disputes.errors import DomainError
+from disputes.models import CalendarDay, CalendarYear, Clock, ClockEvent, ClockState, DayKind
+from disputes.services.audit import record_events_bulk
+from disputes.services.clocks import clock_moved
+
+REPROJECT_BATCH = 2000
+
+
+@transaction.atomic
+def publish_calendar_year(data: YearCalendar, *, by: Any = None) -> int:
+    """Store (or replace) one year's rest and make-up working days; returns how many clocks moved."""
+    calendar_year, _created = CalendarYear.objects.update_or_create(year=data.year, defaults={"source": data.source})
+    calendar_year.days.all().delete()
+    days = [
+        CalendarDay(calendar_year=calendar_year, day=d, kind=DayKind.REST, holiday_name=n)
+        for d, n in sorted(data.rest_days.items())
+    ]
+    days += [
+        CalendarDay(calendar_year=calendar_year, day=d, kind=DayKind.MAKE_UP_WORKING)
+        for d in sorted(data.make_up_working_days)
+    ]
+    _refuse_days_of_other_years(data, days)
+    CalendarDay.objects.bulk_create(days)
+    CalendarYear.objects.filter(pk=calendar_year.pk).update(updated_at=timezone.now())
+    return reproject_open_clocks(data.year, by=by)
+
+
+def _refuse_days_of_other_years(data: YearCalendar, days: list[CalendarDay]) -> None:
+    taken = CalendarDay.objects.filter(day__in=[d.day for d in days]).exclude(calendar_year__year=data.year)
+    if clash := list(taken.values_list("day", flat=True)[:5]):
+        raise DomainError(
+            format_lazy(_("以下日期已在其他年度的日历中：{days}"), days=", ".join(map(str, clash))),
+            code="day_listed_twice",
+        )
+
+
+def affected_clocks(year: int) -> Q:
+    """Open clocks whose computation may have read a day of `year` (a generous superset)."""
+    first = date(year, 1, 1)
+    return Q(state__in=(ClockState.RUNNING, ClockState.SUSPENDED)) & (
+        Q(provisional=True) | Q(due_on__isnull=True) | Q(due_on__gte=first) | Q(started_on__gte=first)
+    )
+
+
+@transaction.atomic
+def reproject_open_clocks(year: int, *, by: Any = None) -> int:
+    """Recompute every affected open clock; store what changed and one audit event per case."""
+    calendar, settings = CalendarYear.objects.official_calendar(), deadlines.clock_settings()
+    moved = 0
+    for batch in _batches(Clock.objects.filter(affected_clocks(year)).order_by("id")):
+        changed = [clock for clock in batch if _reprojected(clock, calendar, settings)]
+        Clock.objects.bulk_update(changed, ["due_on", "provisional", "state", "suspended_since", "updated_at"])
+        _audit(changed, year, by)
+        moved += len(changed)
+        if changed:
+            clock_moved.send(sender=Clock, clocks=changed)
+    return moved
+
+
+def _batches(clocks: Any) -> Iterator[list[Clock]]:
+    ids = list(clocks.values_list("id", flat=True))
+    events = Prefetch("events", queryset=ClockEvent.objects.order_by("id"))
+    for start in range(0, len(ids), REPROJECT_BATCH):
+        yield list(Clock.objects.filter(id__in=ids[start : start + REPROJECT_BATCH]).prefetch_related(events))
+
+
+def _reprojected(clock: Clock, calendar: Any, settings: ClockSettings) -> bool:
+    """Recompute in place; True when the due date or the provisional flag changed."""
+    try:
+        result = compute_due(
+            clock.rule, clock.started_on, clock.ledger_of(clock.events.all()), calendar=calendar, settings=settings
+        )
+    except LedgerError:
+        return False  # a ledger valid when recorded stays as it was; the sweeps will show it
+    clock.due_on_before = clock.due_on  # type: ignore[attr-defined]
+    before = (clock.due_on, clock.provisional)
+    clock.due_on, clock.provisional = result.due, result.provisional
+    clock.updated_at = timezone.now()
+    return (clock.due_on, clock.provisional) != before
+
+
+def _audit(changed: list[Clock], year: int, by: Any) -> None:
+    """One audit entry per case, listing its clocks' old and new due dates."""
+    by_case: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for clock in changed:
+        before = clock.due_on_before  # type: ignore[attr-defined]
+        by_case[clock.case_id].append(
+            {
+                "clock": clock.pk,
+                "rule": clock.rule,
+                "provisional": clock.provisional,
+                "due_on_before": before.isoformat() if before else None,
+                "due_on": clock.due_on.isoformat() if clock.due_on else None,
+            }
+        )
+    record_events_bulk(
+        [(case_id, {"year": year, "clocks": clocks}) for case_id, clocks in by_case.items()],
+        kind="clocks_reprojected",
+        actor=by,
+    )
+
+
+@transaction.atomic
+def unpublish_calendar_year(year: int, *, by: Any = None) -> int:
+    """Withdraw a year (entered in error): its clocks fall back to the provisional Monday–Friday basis."""
+    CalendarYear.objects.filter(year=year).delete()
+    return reproject_open_clocks(year, by=by)
