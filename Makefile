@@ -27,5 +27,5 @@ test: lint
 
 # After changing user-facing text: refresh the English catalogue, translate, then compile.
 messages: install
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='tests/*'
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*'
 	$(PY) manage.py compilemessages -l en --ignore='.venv/*'

@@ -6,11 +6,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from workflows import urls as workbench
+
 urlpatterns = [
     path("api/v1/", include("disputes.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("workbench/", workbench.site.urls),
+    path("accounts/", workbench.auth.urls),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 urlpatterns += i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=False)

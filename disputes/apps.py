@@ -11,7 +11,8 @@ class DisputesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        post_migrate.connect(_create_role_groups, sender=self)
+        # After every app's migrations: the workflow permissions exist only once workflows migrated.
+        post_migrate.connect(_create_role_groups, dispatch_uid="leye_role_groups")
 
 
 def _create_role_groups(sender: AppConfig, **kwargs: object) -> None:

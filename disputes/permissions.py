@@ -71,3 +71,27 @@ def can_file_case(user: Any) -> bool:
 def can_withdraw_case(user: Any, case: Case) -> bool:
     """The applicant withdraws; staff handling the case record a withdrawal made at the window."""
     return is_claimant(user, case) or works_on_case(user, case) or bool(user.is_superuser)
+
+
+def is_respondent_representative(user: Any, case: Case) -> bool:
+    return bool(user.is_authenticated and case.respondent_links.filter(employer__representatives=user).exists())
+
+
+def can_mediate(user: Any, case: Case) -> bool:
+    """Mediators and leads of the organization (or one above it) that holds the case."""
+    return has_role(user, Role.MEDIATOR, Role.MEDIATION_LEAD) and works_on_case(user, case)
+
+
+def can_lead_mediation(user: Any, case: Case) -> bool:
+    """A mediation lead over the case's organization: assigns, reassigns and reroutes."""
+    return has_role(user, Role.MEDIATION_LEAD) and works_on_case(user, case)
+
+
+def can_answer_negotiation(user: Any, case: Case) -> bool:
+    """Either party, or the staff of the street centre that relays the answer."""
+    return is_claimant(user, case) or is_respondent_representative(user, case) or can_mediate(user, case)
+
+
+def can_decide_for_claimant(user: Any, case: Case) -> bool:
+    """The worker decides the next step; window staff may record a decision made in person."""
+    return is_claimant(user, case) or can_mediate(user, case)

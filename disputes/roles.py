@@ -54,8 +54,15 @@ def has_role(user: Any, *roles: str) -> bool:
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.WORKER: (),
     Role.EMPLOYER_REPRESENTATIVE: (),
-    Role.MEDIATOR: ("disputes.view_case", "disputes.view_caseevent", "disputes.view_worker", "disputes.view_employer"),
+    Role.MEDIATOR: (
+        "workflows.view_disputeprocess",
+        "disputes.view_case",
+        "disputes.view_caseevent",
+        "disputes.view_worker",
+        "disputes.view_employer",
+    ),
     Role.MEDIATION_LEAD: (
+        "workflows.view_disputeprocess",
         "disputes.view_case",
         "disputes.view_caseevent",
         "disputes.view_worker",
@@ -85,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "disputes.view_organization",
     ),
     Role.BUREAU_LEADER: (
+        "workflows.view_disputeprocess",
         "disputes.view_case",
         "disputes.view_caseevent",
         "disputes.view_organization",
@@ -120,5 +128,7 @@ def ensure_role_groups() -> None:
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
         codenames = [p.split(".", 1) for p in ROLE_PERMISSIONS[role]]
-        perms = [Permission.objects.get(content_type__app_label=app, codename=code) for app, code in codenames]
+        perms = [
+            p for app, code in codenames for p in Permission.objects.filter(content_type__app_label=app, codename=code)
+        ]
         group.permissions.set(perms)

@@ -129,3 +129,37 @@ def filing_payload(street: Street, **overrides: Any) -> dict[str, Any]:
 
 
 TODAY = date(2026, 11, 28)
+
+
+class Driver:
+    """Files a case and takes its steps as the people involved would, through the API."""
+
+    def __init__(self, street: Any):
+        self.street = street
+
+    def file(self, user: Any, key: str = "file-1", **overrides: Any) -> dict[str, Any]:
+        response = client_for(user).post(
+            "/api/v1/cases/", filing_payload(self.street, **overrides), format="json", HTTP_IDEMPOTENCY_KEY=key
+        )
+        assert response.status_code == 201, response.content
+        return dict(response.json())
+
+    def act(self, user: Any, case_id: int, action: str, expect: int = 200, **data: Any) -> dict[str, Any]:
+        response = client_for(user).post(f"/api/v1/cases/{case_id}/{action}/", data, format="json")
+        assert response.status_code == expect, response.content
+        return dict(response.json())
+
+
+@pytest.fixture
+def driver(xinzhuang: Any, organizations: Any) -> Driver:
+    return Driver(xinzhuang)
+
+
+@pytest.fixture
+def lead(organizations: dict[str, Organization]) -> Any:
+    return staff(Role.MEDIATION_LEAD, organizations["xinzhuang-mediation"], username="lead-xinzhuang")
+
+
+@pytest.fixture
+def second_mediator(organizations: dict[str, Organization]) -> Any:
+    return staff(Role.MEDIATOR, organizations["xinzhuang-mediation"], username="med2-xinzhuang")

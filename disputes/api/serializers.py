@@ -63,6 +63,9 @@ class CaseFilingSerializer(serializers.Serializer):
     employment_ended_on = serializers.DateField(required=False, allow_null=True, default=None)
     facts = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None, label=_("收件时间"))
+    organization = serializers.IntegerField(
+        required=False, allow_null=True, default=None, label=_("选择的调解组织（企业或行业调解组织）")
+    )
     claimants = ClaimantInputSerializer(many=True, allow_empty=True)
     respondents = RespondentInputSerializer(many=True, allow_empty=True)
     claim_items = ClaimItemInputSerializer(many=True, allow_empty=True)

@@ -21,8 +21,10 @@ from disputes.api.validation import validated_input
 from disputes.errors import DomainError
 from disputes.models import Case, CaseClaimant, Organization, Street
 from disputes.roles import roles_of
-from disputes.services.cases import CaseFiling, ClaimantDetails, ClaimItemDetails, open_case, withdraw_case
+from disputes.services.cases import CaseFiling, ClaimantDetails, ClaimItemDetails, withdraw_case
 from disputes.services.parties import EmployerDetails
+from workflows.api import ACTIONS, Action
+from workflows.intake import file_case
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -41,9 +43,17 @@ def _filing_from(data: dict[str, Any]) -> CaseFiling:
         employment_ended_on=data["employment_ended_on"],
         facts=data["facts"],
         received_at=data["received_at"],
+        organization_id=data["organization"],
         claimants=[ClaimantDetails(**c) for c in data["claimants"]],
         respondents=[_employer_details(r) for r in data["respondents"]],
         claim_items=[ClaimItemDetails(**i) for i in data["claim_items"]],
+    )
+
+
+def _with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
+    claimant_links = CaseClaimant.objects.select_related("worker").order_by("id")
+    return cases.prefetch_related(
+        Prefetch("claimant_links", queryset=claimant_links), "respondents", "claim_items", "clocks"
     )
 
 
@@ -59,10 +69,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         cases = Case.objects.visible_to(self.request.user).select_related("workplace_street", "current_organization")
         if self.action == "list":
             return self._filtered(cases)
-        claimant_links = CaseClaimant.objects.select_related("worker").order_by("id")
-        return cases.prefetch_related(
-            Prefetch("claimant_links", queryset=claimant_links), "respondents", "claim_items", "clocks"
-        )
+        return _with_details(cases)
+
+    def acted_on(self, pk: str) -> Response:
+        """The case after an action; shown even when the action moved it out of the actor's view."""
+        case = _with_details(Case.objects.select_related("workplace_street", "current_organization")).get(pk=pk)
+        return Response(s.CaseSerializer(case, context=self.get_serializer_context()).data)
 
     def _filtered(self, cases: QuerySet[Case]) -> QuerySet[Case]:
         params = self.request.query_params
@@ -83,7 +95,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
         def create() -> Response:
             data = validated_input(s.CaseFilingSerializer, request.data)
-            case = open_case(_filing_from(data), by=request.user)
+            case = file_case(_filing_from(data), by=request.user)
             detail = self.get_queryset().get(pk=case.pk)
             return Response(s.CaseSerializer(detail, context=self.get_serializer_context()).data, status=201)
 
@@ -93,9 +105,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         """The applicant withdraws the application; the case closes as withdrawn."""
+        case = self.get_object()
         data = validated_input(s.WithdrawInputSerializer, request.data)
-        withdraw_case(self.get_object(), by=request.user, reason=data["reason"])
-        return Response(s.CaseSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data)
+        withdraw_case(case, by=request.user, reason=data["reason"])
+        return self.acted_on(pk)
 
     @extend_schema(responses={200: s.ClockDetailSerializer(many=True)})
     @action(detail=True, methods=["get"])
@@ -112,6 +125,23 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         events = case.events.select_related("actor").order_by("at", "id")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.CaseEventSerializer(page, many=True).data)
+
+
+def _case_action(spec: Action) -> Any:
+    """One REST action per human step: validate, run the step, answer with the case as it now is."""
+
+    def handler(self: CaseViewSet, request: Request, pk: str) -> Response:
+        case = self.get_object()  # 404 before anything else: another party's case does not exist
+        spec.run(case, request.user, validated_input(spec.serializer, request.data))
+        return self.acted_on(pk)
+
+    handler.__name__ = handler.__qualname__ = spec.name  # DRF maps the route to the method by this name
+    routed = action(detail=True, methods=["post"], url_path=spec.name, url_name=spec.name)(handler)
+    return extend_schema(request=spec.serializer, responses={200: s.CaseSerializer}, summary=spec.summary)(routed)
+
+
+for _spec in ACTIONS:
+    setattr(CaseViewSet, _spec.name, _case_action(_spec))
 
 
 class StreetViewSet(viewsets.ReadOnlyModelViewSet):

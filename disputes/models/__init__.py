@@ -18,6 +18,17 @@ from disputes.models.cases import (
 from disputes.models.clocks import OPEN_STATES, Clock, ClockEvent, ClockEventKind, ClockState
 from disputes.models.geography import Street, StreetKind
 from disputes.models.idempotency import IdempotencyKey
+from disputes.models.mediation import (
+    Agreement,
+    AgreementItem,
+    Mediation,
+    MediationOutcome,
+    Negotiation,
+    NegotiationOutcome,
+    NonPerformanceRoute,
+    PaymentFollowUp,
+    Performance,
+)
 from disputes.models.organizations import Organization, OrganizationKind, StaffMembership
 from disputes.models.parties import Employer, Industry, Worker
 from disputes.models.wages import MinimumWage
@@ -26,6 +37,8 @@ __all__ = [
     "COLLECTIVE_MIN_CLAIMANTS",
     "OPEN_STATES",
     "REMUNERATION_CATEGORIES",
+    "Agreement",
+    "AgreementItem",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -45,9 +58,16 @@ __all__ = [
     "IdempotencyKey",
     "ImmutableRecordError",
     "Industry",
+    "Mediation",
+    "MediationOutcome",
     "MinimumWage",
+    "Negotiation",
+    "NegotiationOutcome",
+    "NonPerformanceRoute",
     "Organization",
     "OrganizationKind",
+    "PaymentFollowUp",
+    "Performance",
     "StaffMembership",
     "Street",
     "StreetKind",

@@ -107,6 +107,16 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="filed_cases",
     )
+    # The viewflow process that carries the case through every tier (one per case).
+    process = models.OneToOneField(
+        "viewflow.Process",
+        verbose_name=_("流程"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case",
+        editable=False,
+    )
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     closure_kind = models.CharField(_("结案方式"), max_length=30, choices=ClosureKind.choices, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

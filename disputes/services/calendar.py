@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -22,6 +22,8 @@ from disputes.services.audit import record_events_bulk
 from disputes.services.clocks import clock_moved
 
 REPROJECT_BATCH = 2000
+# What a re-projection writes: the derived fields, as start_clock and the event services store them.
+_REPROJECTED_FIELDS = ("due_on", "provisional", "state", "suspended_since", "updated_at")
 
 
 @transaction.atomic
@@ -67,7 +69,7 @@ def reproject_open_clocks(year: int, *, by: Any = None) -> int:
     moved = 0
     for batch in _batches(Clock.objects.filter(affected_clocks(year)).order_by("id")):
         changed = [clock for clock in batch if _reprojected(clock, calendar, settings)]
-        Clock.objects.bulk_update(changed, ["due_on", "provisional", "state", "suspended_since", "updated_at"])
+        _store(changed)
         _audit(changed, year, by)
         moved += len(changed)
         if changed:
@@ -95,6 +97,24 @@ def _reprojected(clock: Clock, calendar: Any, settings: ClockSettings) -> bool:
     clock.due_on, clock.provisional = result.due, result.provisional
     clock.updated_at = timezone.now()
     return (clock.due_on, clock.provisional) != before
+
+
+def _store(changed: list[Clock]) -> None:
+    """Write the re-projected fields: one UPDATE by primary key per clock, sent as one executemany.
+
+    The same rows and values as ``bulk_update(changed, _REPROJECTED_FIELDS)``, whose CASE WHEN per
+    row and field cost ~60 of the 70 s that publishing a year over 100,000 open clocks took
+    (bench/clock.py); with psycopg 3 the batch goes out in one pipeline.
+    """
+    if not changed:
+        return
+    fields = [f for f in Clock._meta.concrete_fields if f.name in _REPROJECTED_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(Clock._meta.db_table)} SET {assignments} WHERE {quote(Clock._meta.pk.column)} = %s"
+    rows = [[*(f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields), c.pk] for c in changed]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _audit(changed: list[Clock], year: int, by: Any) -> None:

@@ -10,9 +10,11 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disputes.clock import RULES
 from disputes.errors import ActionForbidden, NotAllowedInState
 from disputes.models import (
     COLLECTIVE_MIN_CLAIMANTS,
@@ -23,6 +25,8 @@ from disputes.models import (
     ClaimItem,
     ClosureKind,
     Employer,
+    Organization,
+    OrganizationKind,
     Street,
     Tier,
     Worker,
@@ -31,11 +35,13 @@ from disputes.models.cases import ENTRY_TIERS, MONETARY_CATEGORIES
 from disputes.permissions import can_file_case, can_withdraw_case
 from disputes.roles import Role, has_role
 from disputes.services.audit import record_event
-from disputes.services.clocks import start_limitation_at_filing
+from disputes.services.clocks import end_open_clocks, start_limitation_at_filing
 from disputes.services.parties import EmployerDetails, WorkerDetails, prepare_employer, prepare_worker
 from disputes.services.routing import initial_organization
 
 T = TypeVar("T")
+# Sent inside the transaction when a case is withdrawn, so its process stops waiting.
+case_withdrawn = Signal()
 A = TypeVar("A")
 
 
@@ -65,6 +71,8 @@ class CaseFiling:
     facts: str = ""
     # When a window clerk registers a paper application later, the moment it was received.
     received_at: datetime | None = None
+    # A mediation organization the applicant chose: an enterprise committee or an industry organization.
+    organization_id: int | None = None
 
 
 def _today() -> date:
@@ -123,6 +131,23 @@ def _check_filing(filing: CaseFiling, errors: _Errors) -> Street | None:
     return street
 
 
+def _check_chosen_organization(filing: CaseFiling, errors: _Errors) -> Organization | None:
+    if filing.organization_id is None:
+        return None
+    chosen = Organization.objects.filter(pk=filing.organization_id, is_active=True).first()
+    chosen_kinds = (OrganizationKind.ENTERPRISE_COMMITTEE, OrganizationKind.INDUSTRY_ORGANIZATION)
+    if chosen is None or chosen.kind not in chosen_kinds or filing.tier != Tier.MEDIATION:
+        errors.add("organization", _error(_("只能为调解申请选择企业或行业性调解组织。"), "invalid_organization_choice"))
+        return None
+    codes = {r.credit_code.strip().upper() for r in filing.respondents}
+    if chosen.kind == OrganizationKind.ENTERPRISE_COMMITTEE and (
+        chosen.employer is None or chosen.employer.credit_code not in codes
+    ):
+        errors.add("organization", _error(_("企业调解委员会只能调解本企业的争议。"), "committee_of_other_employer"))
+        return None
+    return chosen
+
+
 def _prepare_claim_item(details: ClaimItemDetails) -> ClaimItem:
     item = ClaimItem(category=details.category, amount=details.amount, description=details.description.strip())
     item.full_clean(exclude=["case"], validate_constraints=False)
@@ -163,6 +188,7 @@ def open_case(filing: CaseFiling, *, by: Any) -> Case:
         raise ActionForbidden(_("您无权提交或登记案件。"), code="cannot_file_case")
     errors = _Errors()
     street = _check_filing(filing, errors)
+    chosen = _check_chosen_organization(filing, errors)
     _check_duplicates(filing, errors)
     workers = [errors.collect(f"claimants.{i}", prepare_worker, c) for i, c in enumerate(filing.claimants)]
     employers = [errors.collect(f"respondents.{i}", prepare_employer, r) for i, r in enumerate(filing.respondents)]
@@ -174,7 +200,7 @@ def open_case(filing: CaseFiling, *, by: Any) -> Case:
         _link_filer(by, workers, errors)  # type: ignore[arg-type]
     errors.raise_if_any()
     assert street is not None
-    return _store_case(filing, street, workers, employers, items, by=by, online=online)  # type: ignore[arg-type]
+    return _store_case(filing, street, workers, employers, items, by=by, online=online, chosen=chosen)  # type: ignore[arg-type]
 
 
 def _store_case(
@@ -186,6 +212,7 @@ def _store_case(
     *,
     by: Any,
     online: bool,
+    chosen: Organization | None,
 ) -> Case:
     is_collective = len(workers) >= COLLECTIVE_MIN_CLAIMANTS
     case = Case.objects.create(
@@ -198,7 +225,7 @@ def _store_case(
         is_collective=is_collective,
         facts=filing.facts.strip(),
         filed_by=by,
-        current_organization=initial_organization(street, filing.tier, is_collective=is_collective),
+        current_organization=chosen or initial_organization(street, filing.tier, is_collective=is_collective),
     )
     case.number = f"MH-{timezone.localtime(case.filed_at).year}-{case.pk:06d}"
     case.save(update_fields=["number"])
@@ -252,6 +279,10 @@ def withdraw_case(case: Case, *, by: Any, reason: str = "") -> Case:
     before = {"tier": case.tier}
     case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, ClosureKind.WITHDRAWN, timezone.now()
     case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+    end_open_clocks(
+        case, tuple(rule for rule in RULES if rule != "limitation"), timezone.localdate(), outcome="stopped"
+    )
+    case_withdrawn.send(sender=Case, case=case)
     record_event(
         case,
         "case_withdrawn",

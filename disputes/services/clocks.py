@@ -54,10 +54,16 @@ def start_clock(case: Case, rule: str, started_on: date, *, by: Any = None) -> C
         raise DomainError(_("未知的期限规则。"), code="unknown_rule")
     if resolve_rule(rule, deadlines.clock_settings()).unit not in _BACKWARDS_UNITS:
         _refuse_future(started_on, _("起算日不能晚于今天。"))  # a hearing date, for backwards rules, lies ahead
+    clock = begin_clock(case, rule, started_on)
+    record_event(case, "clock_started", actor=by, after=_snapshot(clock))
+    return clock
+
+
+def begin_clock(case: Case, rule: str, started_on: date) -> Clock:
+    """Create a running clock without an audit entry: for services whose own entry records it."""
     clock = Clock(case=case, rule=rule, started_on=started_on)
     _materialize(clock, deadlines.compute(rule, started_on))
     clock.save()
-    record_event(case, "clock_started", actor=by, after=_snapshot(clock))
     clock_moved.send(sender=Clock, clock=clock)
     return clock
 
@@ -162,3 +168,42 @@ def start_limitation_at_filing(case: Case) -> Clock | None:
         interruption.save()
         clock.save()
     return clock
+
+
+@transaction.atomic
+def expire_clock(clock: Clock, *, by: Any = None) -> Clock:
+    """Mark an open clock missed on its due date: its period ran out with nothing done (timers, sweeps)."""
+    locked = _locked_open(clock)
+    before = _snapshot(locked)
+    locked.state, locked.ended_on = ClockState.MISSED, locked.due_on or timezone.localdate()
+    locked.suspended_since = None
+    locked.save(update_fields=["state", "ended_on", "suspended_since", "updated_at"])
+    record_event(locked.case, "clock_expired", actor=by, before=before, after=_snapshot(locked))
+    clock_moved.send(sender=Clock, clock=locked)
+    return locked
+
+
+def open_clock(case: Case, *rules: str) -> Clock | None:
+    """The case's latest open clock of one of `rules`."""
+    return (
+        case.clocks.filter(rule__in=rules, state__in=(ClockState.RUNNING, ClockState.SUSPENDED)).order_by("-id").first()
+    )
+
+
+def end_open_clocks(case: Case, rules: tuple[str, ...], on: date, *, outcome: str) -> None:
+    """End every open clock of `rules` quietly (the caller's audit entry says why).
+
+    outcome "met": the act was done on `on` (missed if after the due date); "stopped": no longer
+    relevant; "missed": the period ran out, ended on its due date.
+    """
+    for clock in case.clocks.filter(rule__in=rules, state__in=(ClockState.RUNNING, ClockState.SUSPENDED)):
+        late = clock.due_on is not None and on > clock.due_on
+        if outcome == ClockState.MET:
+            clock.state, clock.ended_on = (ClockState.MISSED if late else ClockState.MET), on
+        elif outcome == ClockState.MISSED:
+            clock.state, clock.ended_on = ClockState.MISSED, clock.due_on or on
+        else:
+            clock.state, clock.ended_on = ClockState.STOPPED, on
+        clock.suspended_since = None
+        clock.save(update_fields=["state", "ended_on", "suspended_since", "updated_at"])
+        clock_moved.send(sender=Clock, clock=clock)

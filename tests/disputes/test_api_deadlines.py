@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from disputes import deadlines
 from disputes.models import Street
 from tests.conftest import filing_payload
 
@@ -92,9 +94,14 @@ def test_case_shows_its_clocks_with_explanations(
 ) -> None:
     client = api(worker_user)
     body = client.post("/api/v1/cases/", filing_payload(xinzhuang), format="json", HTTP_IDEMPOTENCY_KEY="k").json()
-    [clock] = body["clocks"]
-    assert (clock["rule"], clock["state"], clock["title_zh"]) == ("limitation", "running", "仲裁时效")
-    assert clock["remaining_days"] > 300
-    [detail] = client.get(f"/api/v1/cases/{body['id']}/clocks/").json()
+    clocks = {clock["rule"]: clock for clock in body["clocks"]}
+    assert set(clocks) == {"limitation", "mediation.window"}
+    assert (clocks["limitation"]["state"], clocks["limitation"]["title_zh"]) == ("running", "仲裁时效")
+    assert clocks["limitation"]["remaining_days"] > 300
+    window_due = deadlines.compute("mediation.window", timezone.localdate()).due
+    assert window_due is not None
+    assert clocks["mediation.window"]["remaining_days"] == (window_due - timezone.localdate()).days
+    details = client.get(f"/api/v1/cases/{body['id']}/clocks/").json()
+    [detail] = [d for d in details if d["rule"] == "limitation"]
     assert detail["explanation"]["events"][0]["kind"] == "restart"
     assert any("重新计算" in step["zh"] for step in detail["explanation"]["steps"])

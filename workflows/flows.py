@@ -1,0 +1,240 @@
+"""One process per case: intake → negotiation or mediation → agreement follow-up, or on to arbitration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from disputes.models import Case, MediationOutcome, NegotiationOutcome, NonPerformanceRoute, Performance, Tier
+from disputes.roles import STAFF_ROLES, has_role
+from disputes.services import agreements, mediation
+from workflows import views
+from workflows.models import DisputeProcess
+from workflows.nodes import MediationTask, visible_case_or_404
+from workflows.timers import clock_expiry
+
+
+def _case(activation: Any) -> Case:
+    return Case.objects.get(process_id=activation.process.pk)
+
+
+class DisputeFlow(flow.Flow):
+    """劳动争议处理流程 — the first tiers of the chain; arbitration continues from `enter_arbitration`."""
+
+    process_class = DisputeProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("劳动争议处理")
+    process_description = _("协商、调解直至移送仲裁的全过程")
+    summary_template = "{{ process.case.number }}"
+
+    start = flow.StartHandle(this.start_case).Next(this.entry).Annotation(title=_("受理申请（一口受理）"))
+    entry = (
+        flow.Switch()
+        .Case(this.negotiate, this.entered_negotiation)
+        .Case(this.accept_mediation, this.entered_mediation)
+        .Default(this.enter_arbitration)
+        .Annotation(title=_("申请人选择的阶段"))
+    )
+    negotiate = (
+        flow.Handle(this.conclude_negotiation)
+        .OnTimeout(this.negotiation_expires, this.deem_unwilling, title=_("协商回应期限届满"))
+        .Next(this.after_negotiation)
+        .Annotation(title=_("协商"))
+    )
+    deem_unwilling = (
+        flow.Function(this.negotiation_deemed_unwilling).Next(this.choose_next).Annotation(title=_("视为不愿协商"))
+    )
+    after_negotiation = (
+        flow.If(this.negotiation_settled).Then(this.end_settled).Else(this.choose_next).Annotation(title=_("和解？"))
+    )
+    choose_next = flow.Handle(this.record_choice).Next(this.route_choice).Annotation(title=_("申请人选择下一步"))
+    route_choice = (
+        flow.Switch()
+        .Case(this.accept_mediation, this.chose_mediation)
+        .Case(this.enter_arbitration, this.chose_arbitration)
+        .Default(this.end_withdrawn)
+        .Annotation(title=_("调解、仲裁或撤回"))
+    )
+    accept_mediation = (
+        MediationTask(views.AcceptMediationView.as_view())
+        .Next(this.after_acceptance)
+        .Annotation(title=_("调解组织受理"))
+    )
+    after_acceptance = (
+        flow.If(this.mediation_accepted).Then(this.mediate).Else(this.choose_next).Annotation(title=_("受理？"))
+    )
+    mediate = (
+        MediationTask(views.MediationOutcomeView.as_view())
+        .Assign(this.case_mediator)
+        .OnTimeout(this.mediation_expires, this.window_expired, interrupting=False, title=_("调解期限届满"))
+        .Next(this.after_mediation)
+        .Annotation(title=_("调解"))
+    )
+    window_expired = flow.Function(this.expire_window).Next(this.offer_escalation).Annotation(title=_("调解期满"))
+    offer_escalation = (
+        flow.Handle(this.answer_escalation).Next(this.after_offer).Annotation(title=_("告知申请仲裁的权利"))
+    )
+    after_offer = (
+        flow.If(this.escalation_accepted)
+        .Then(this.enter_arbitration)
+        .Else(this.end_offer_declined)
+        .Annotation(title=_("申请人选择仲裁？"))
+    )
+    after_mediation = (
+        flow.Switch()
+        .Case(this.follow_up, this.reached_agreement)
+        .Case(this.end_withdrawn, this.mediation_withdrawn)
+        .Default(this.enter_arbitration)
+        .Annotation(title=_("调解结果"))
+    )
+    follow_up = (
+        MediationTask(views.PaymentFollowUpView.as_view())
+        .Assign(this.case_mediator)
+        .Next(this.after_follow_up)
+        .Annotation(title=_("履行回访"))
+    )
+    after_follow_up = (
+        flow.If(this.agreement_performed)
+        .Then(this.end_performed)
+        .Else(this.choose_remedy)
+        .Annotation(title=_("已履行？"))
+    )
+    choose_remedy = flow.Handle(this.record_remedy).Next(this.after_remedy).Annotation(title=_("支付令或仲裁"))
+    after_remedy = (
+        flow.If(this.remedy_is_arbitration)
+        .Then(this.enter_arbitration)
+        .Else(this.end_payment_order)
+        .Annotation(title=_("救济途径"))
+    )
+    enter_arbitration = (
+        flow.Function(this.hand_to_arbitration).Next(this.end_arbitration).Annotation(title=_("移送仲裁"))
+    )
+    end_settled = flow.End().Annotation(title=_("协商和解"))
+    end_withdrawn = flow.End().Annotation(title=_("撤回"))
+    end_offer_declined = flow.End().Annotation(title=_("继续调解"))
+    end_performed = flow.End().Annotation(title=_("协议履行完毕"))
+    end_payment_order = flow.End().Annotation(title=_("申请支付令"))
+    end_arbitration = flow.End().Annotation(title=_("进入仲裁"))
+
+    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
+        """Staff pages for staff; one process only for those who may see its case (else 404)."""
+        if not (user.is_authenticated and (user.is_superuser or has_role(user, *STAFF_ROLES))):
+            return False
+        if obj is not None:
+            visible_case_or_404(user, obj.pk)
+        return True
+
+    # --- start and entry ---
+
+    def start_case(self, activation: Any, case: Case, by: Any = None) -> DisputeProcess:
+        activation.process.save()
+        Case.objects.filter(pk=case.pk).update(process=activation.process)
+        if case.tier == Tier.NEGOTIATION:
+            mediation.start_negotiation(case, by=by)
+        elif case.tier == Tier.MEDIATION:
+            mediation.receive_for_mediation(case)
+        return activation.process
+
+    def entered_negotiation(self, activation: Any) -> bool:
+        return _case(activation).tier == Tier.NEGOTIATION
+
+    def entered_mediation(self, activation: Any) -> bool:
+        return _case(activation).tier == Tier.MEDIATION
+
+    # --- negotiation ---
+
+    def conclude_negotiation(self, activation: Any, outcome: str, by: Any, note: str = "") -> None:
+        mediation.record_negotiation_outcome(_case(activation), outcome, by=by, note=note)
+
+    def negotiation_expires(self, activation: Any) -> datetime:
+        return clock_expiry(_case(activation), ("negotiation.response",))
+
+    def negotiation_deemed_unwilling(self, activation: Any) -> None:
+        mediation.deem_negotiation_unwilling(_case(activation))
+
+    def negotiation_settled(self, activation: Any) -> bool:
+        negotiation = _case(activation).negotiations.first()
+        return bool(negotiation and negotiation.outcome == NegotiationOutcome.SETTLED)
+
+    # --- the worker's choice ---
+
+    def record_choice(self, activation: Any, choice: str, by: Any, organization: Any = None) -> None:
+        case = _case(activation)
+        if choice == "mediation":
+            mediation.choose_mediation(case, by=by, organization=organization)
+        elif choice == "withdraw":
+            from disputes.services.cases import withdraw_case
+
+            withdraw_case(case, by=by)
+        activation.process.data = {**(activation.process.data or {}), "choice": choice}
+        activation.process.save()
+
+    def chose_mediation(self, activation: Any) -> bool:
+        return (activation.process.data or {}).get("choice") == "mediation"
+
+    def chose_arbitration(self, activation: Any) -> bool:
+        return (activation.process.data or {}).get("choice") == "arbitration"
+
+    # --- mediation ---
+
+    def mediation_accepted(self, activation: Any) -> bool:
+        latest = _case(activation).mediations.order_by("-received_at").first()
+        return bool(latest and latest.accepted_at)
+
+    def case_mediator(self, activation: Any) -> Any:
+        """The mediator who took the case keeps it through mediation and follow-up."""
+        latest = _case(activation).mediations.order_by("-received_at").first()
+        return latest.mediator if latest else None
+
+    def mediation_expires(self, activation: Any) -> datetime:
+        return clock_expiry(_case(activation), mediation.WINDOW_RULES)
+
+    def expire_window(self, activation: Any) -> None:
+        mediation.offer_escalation(_case(activation))
+
+    def answer_escalation(self, activation: Any, accept: bool, by: Any) -> None:
+        case = _case(activation)
+        if accept:
+            from workflows.steps import cancel_open_tasks
+
+            cancel_open_tasks(activation.process, except_task=activation.task)
+        mediation.decide_escalation(case, accept, by=by)
+        activation.process.data = {**(activation.process.data or {}), "escalate": accept}
+        activation.process.save()
+
+    def escalation_accepted(self, activation: Any) -> bool:
+        return bool((activation.process.data or {}).get("escalate"))
+
+    def reached_agreement(self, activation: Any) -> bool:
+        return self._latest_outcome(activation) == MediationOutcome.AGREEMENT
+
+    def mediation_withdrawn(self, activation: Any) -> bool:
+        return self._latest_outcome(activation) == MediationOutcome.WITHDRAWN
+
+    def _latest_outcome(self, activation: Any) -> str:
+        latest = _case(activation).mediations.order_by("-received_at").first()
+        return latest.outcome if latest else ""
+
+    # --- agreement ---
+
+    def agreement_performed(self, activation: Any) -> bool:
+        latest = _case(activation).agreements.order_by("-id").first()
+        return bool(latest and latest.performance == Performance.PERFORMED)
+
+    def record_remedy(self, activation: Any, route: str, by: Any) -> None:
+        agreements.choose_remedy(_case(activation), route, by=by)
+
+    def remedy_is_arbitration(self, activation: Any) -> bool:
+        latest = _case(activation).agreements.order_by("-id").first()
+        return bool(latest and latest.non_performance_route == NonPerformanceRoute.ARBITRATION)
+
+    # --- arbitration tier entry ---
+
+    def hand_to_arbitration(self, activation: Any) -> None:
+        case = _case(activation)
+        if case.tier != Tier.ARBITRATION:
+            mediation.hand_to_arbitration(case)

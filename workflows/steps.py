@@ -1,0 +1,145 @@
+"""The human steps of a case's process, one function each: the REST actions and the staff pages call these.
+
+Each step finds the case's open task for its node (409 when there is none), checks the same predicates
+as the API (403 for a visible case), then runs the domain service and advances the flow under the
+flow lock, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from disputes import permissions
+from disputes.errors import ActionForbidden, NotAllowedInState
+from disputes.models import Case
+from disputes.services import agreements, mediation
+from disputes.services.mediation import AgreementDetails
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED)
+STAFF_NODES = ("accept_mediation", "mediate", "follow_up")
+
+
+def flow() -> Any:
+    from workflows.flows import DisputeFlow
+
+    return DisputeFlow
+
+
+def open_task(case: Case, *names: str) -> Task:
+    """The case's open task at one of the named nodes, or 409."""
+    nodes = [getattr(flow(), name) for name in names]
+    task = Task.objects.filter(process_id=case.process_id, flow_task__in=nodes, status__in=OPEN).order_by("id").first()
+    if task is None:
+        raise NotAllowedInState(_("案件当前不在这一步。"), code="step_not_available")
+    return task
+
+
+def deny() -> None:
+    raise ActionForbidden(_("您不能在本案中执行这一步。"), code="action_forbidden")
+
+
+def _allowed(check: Callable[[Any, Case], bool], user: Any, case: Case) -> None:
+    if not check(user, case):
+        deny()
+
+
+def run_handle(case: Case, node: str, check: Callable[[Any, Case], bool], user: Any, **kwargs: Any) -> None:
+    """Complete a waiting (Handle) step taken by a party or by staff for them."""
+    _allowed(check, user, case)
+    task = open_task(case, node)
+    try:
+        getattr(flow(), node).run(task, by=user, **kwargs)
+    except (TransitionNotAllowed, FlowLockFailed):
+        raise NotAllowedInState(_("这一步刚被他人处理，请刷新后再试。"), code="step_taken") from None
+
+
+def claim(case: Case, user: Any) -> Task:
+    """A mediator takes the organization's open task for the case into their inbox."""
+    _allowed(permissions.can_mediate, user, case)
+    task = open_task(case, *STAFF_NODES)
+    try:
+        with task.activation() as activation:
+            if activation.task.status != STATUS.NEW:
+                raise NotAllowedInState(_("该任务已被其他调解员认领。"), code="already_claimed")
+            activation.assign(user)
+            mediation.record_claim(case, user, by=user)
+    except FlowLockFailed:
+        raise NotAllowedInState(_("该任务已被其他调解员认领。"), code="already_claimed") from None
+    return task
+
+
+def assign(case: Case, mediator: Any, user: Any) -> Task:
+    """A lead assigns (or reassigns) the open task to a mediator of the organization."""
+    _allowed(permissions.can_lead_mediation, user, case)
+    task = open_task(case, *STAFF_NODES)
+    if not permissions.can_mediate(mediator, case):
+        raise ActionForbidden(_("只能指派给本组织的调解员。"), code="not_a_mediator_here")
+    with task.activation() as activation:
+        if activation.task.status == STATUS.NEW:
+            activation.task.owner = mediator
+            activation.task.status = STATUS.ASSIGNED
+            activation.task.save()
+        else:
+            activation.reassign(mediator)
+        mediation.record_claim(case, mediator, by=user)
+    return task
+
+
+def run_staff_step(case: Case, node: str, user: Any, perform: Callable[[Case], None]) -> None:
+    """Do a staff step from the API: claim it if free, then perform it as its owner."""
+    _allowed(permissions.can_mediate, user, case)
+    task = open_task(case, node)
+    with task.activation() as activation:
+        if activation.task.status == STATUS.NEW:
+            activation.assign(user)
+            mediation.record_claim(case, user, by=user)
+        if activation.task.owner_id != user.pk:
+            raise NotAllowedInState(_("该任务已由其他调解员办理。"), code="assigned_to_other")
+        activation.start(None)
+        perform(case)
+        activation.execute()
+
+
+def cancel_open_tasks(process: Any, except_task: Any = None) -> None:
+    """Cancel every waiting task of the process (the case left this path)."""
+    for task in Task.objects.filter(process=process, status__in=OPEN).exclude(pk=getattr(except_task, "pk", None)):
+        task.flow_task.activation_class(task).cancel()
+
+
+# --- what each staff step does (the same for the API and the staff pages) ---
+
+
+def perform_acceptance(case: Case, user: Any, accept: bool, reason: str = "") -> None:
+    if accept:
+        mediation.accept_mediation(case, by=user)
+    else:
+        mediation.decline_mediation(case, reason, by=user)
+
+
+def perform_outcome(
+    case: Case, user: Any, outcome: str, note: str = "", agreement: AgreementDetails | None = None
+) -> None:
+    # An escalation offer still waiting for the worker lapses once the mediation has its outcome.
+    for task in Task.objects.filter(process_id=case.process_id, flow_task=flow().offer_escalation, status__in=OPEN):
+        task.flow_task.activation_class(task).cancel()
+    mediation.record_mediation_outcome(case, outcome, by=user, note=note, agreement=agreement)
+
+
+def perform_follow_up(case: Case, user: Any, performance: str, amount_paid: Any = None, note: str = "") -> None:
+    agreements.record_payment_follow_up(case, performance, by=user, amount_paid=amount_paid, note=note)
+
+
+def reroute(case: Case, organization: Any, reason: str, user: Any) -> None:
+    """A lead reroutes the case; a claimed acceptance task returns to the new organization's queue."""
+    mediation.reroute_case(case, organization, reason, by=user)
+    for task in Task.objects.filter(
+        process_id=case.process_id, flow_task=flow().accept_mediation, status=STATUS.ASSIGNED
+    ):
+        Task.objects.filter(pk=task.pk).update(owner=None, status=STATUS.NEW)
