@@ -136,7 +136,7 @@ class DisputeFlow(flow.Flow):
         if case.tier == Tier.NEGOTIATION:
             mediation.start_negotiation(case, by=by)
         elif case.tier == Tier.MEDIATION:
-            mediation.receive_for_mediation(case)
+            mediation.receive_for_mediation(case, received_at=case.filed_at)  # a window filing may be back-dated
         return activation.process
 
     def entered_negotiation(self, activation: Any) -> bool:

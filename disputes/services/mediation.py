@@ -6,7 +6,7 @@ Times are aware (UTC); clock dates are Asia/Shanghai calendar dates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -119,13 +119,15 @@ def choose_mediation(case: Case, *, by: Any, organization: Organization | None =
     return mediation
 
 
-def receive_for_mediation(case: Case) -> Mediation:
+def receive_for_mediation(case: Case, received_at: datetime | None = None) -> Mediation:
     """The organization receives the application: `mediation.window` (and for enterprise committees
     `mediation.acceptance`) run from receipt; the gig window waits for acceptance."""
     organization = case.current_organization
     assert organization is not None
     gig = organization.handles_gig_disputes and case.claimants.filter(is_gig_worker=True).exists()
-    mediation = Mediation.objects.create(case=case, organization=organization, is_gig=gig, received_at=timezone.now())
+    mediation = Mediation.objects.create(
+        case=case, organization=organization, is_gig=gig, received_at=received_at or timezone.now()
+    )
     received_on = timezone.localdate(mediation.received_at)
     if organization.kind == OrganizationKind.ENTERPRISE_COMMITTEE:
         begin_clock(case, "mediation.acceptance", received_on)

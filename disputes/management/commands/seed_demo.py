@@ -30,7 +30,7 @@ from disputes.models import (
     Tier,
 )
 from disputes.roles import Role, ensure_role_groups
-from disputes.services.cases import CaseFiling, ClaimantDetails, ClaimItemDetails, open_case, withdraw_case
+from disputes.services.cases import CaseFiling, ClaimantDetails, ClaimItemDetails, withdraw_case
 from disputes.services.parties import EmployerDetails, WorkerDetails, prepare_employer, prepare_worker
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "minhang_organizations.json"
@@ -159,16 +159,38 @@ def committee_for(employer: Employer) -> None:
 
 
 def seed_cases(users: dict[str, Any], employers: list[Employer], count: int) -> None:
+    """File cases through the one window, then walk each into one state of the first tiers."""
+    from viewflow.workflow.timers import fire_due_timers
+
+    from workflows import demo
+    from workflows.intake import file_case
+
     rng = random.Random(2026 + Case.objects.count())
     streets = list(Street.objects.all())
     online_filers = [users["worker"]] + [online_worker(i) for i in range(30)]
+    mediators = street_mediators(users["mediator"])
     for index in range(count):
         online = index % 3 != 2
         filer = online_filers[index % len(online_filers)] if online else users["clerk"]
         filing = demo_filing(rng, rng.choice(streets), employers, filer if online else None, index)
-        case = open_case(filing, by=filer)
+        case = file_case(filing, by=filer)
         if online and index % 17 == 5:
             withdraw_case(case, by=filer, reason=DEMO_MARK + "双方已自行和解")
+        elif case.current_organization_id in mediators:
+            demo.advance(case, index, mediators[case.current_organization_id], filer)
+    fire_due_timers()  # back-dated window filings reach their deadlines: deemed unwilling, escalation offered
+
+
+def street_mediators(xinzhuang_mediator: Any) -> dict[int, Any]:
+    """One mediator per street centre (莘庄镇's is the demo user `mediator`), keyed by organization id."""
+    mediators = {}
+    for centre in Organization.objects.filter(kind=OrganizationKind.STREET_MEDIATION_CENTRE):
+        if centre.code == "xinzhuang-mediation":
+            mediators[centre.pk] = xinzhuang_mediator
+            continue
+        username = f"mediator_{centre.street.code if centre.street else centre.pk}"
+        mediators[centre.pk] = seed_user(username, Role.MEDIATOR, centre.code, f"{centre.street}调解员")
+    return mediators
 
 
 def online_worker(index: int) -> Any:
