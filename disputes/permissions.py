@@ -95,3 +95,24 @@ def can_answer_negotiation(user: Any, case: Case) -> bool:
 def can_decide_for_claimant(user: Any, case: Case) -> bool:
     """The worker decides the next step; window staff may record a decision made in person."""
     return is_claimant(user, case) or can_mediate(user, case)
+
+
+def can_handle_arbitration(user: Any, case: Case) -> bool:
+    """Arbitrators, clerks and the director of the tribunal or court that holds the case."""
+    staff_roles = (Role.ARBITRATOR, Role.ARBITRATION_CLERK, Role.COMMISSION_DIRECTOR)
+    return has_role(user, *staff_roles) and works_on_case(user, case)
+
+
+def can_approve_for_commission(user: Any, case: Case) -> bool:
+    """Only the commission's director approves suspensions and extensions of the award limit."""
+    return has_role(user, Role.COMMISSION_DIRECTOR) and works_on_case(user, case)
+
+
+def can_act_for_party(user: Any, case: Case) -> bool:
+    """A party (worker or employer), or arbitration staff recording what a party did."""
+    return is_claimant(user, case) or is_respondent_representative(user, case) or can_handle_arbitration(user, case)
+
+
+def can_assign_arbitration(user: Any, case: Case) -> bool:
+    """Clerks and the director hand a case to an arbitrator."""
+    return has_role(user, Role.ARBITRATION_CLERK, Role.COMMISSION_DIRECTOR) and works_on_case(user, case)

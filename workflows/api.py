@@ -12,8 +12,19 @@ from rest_framework import serializers
 
 from disputes import permissions
 from disputes.errors import DomainError
-from disputes.models import Case, MediationOutcome, NegotiationOutcome, NonPerformanceRoute, Organization, Performance
-from disputes.services import mediation
+from disputes.models import (
+    Case,
+    ClaimCategory,
+    CourtOutcome,
+    FilingKind,
+    MediationOutcome,
+    NegotiationOutcome,
+    NonPerformanceRoute,
+    Organization,
+    Performance,
+)
+from disputes.services import arbitration, mediation
+from disputes.services.arbitration import AwardItemDetails
 from disputes.services.mediation import AgreementDetails, AgreementItemDetails
 from workflows import steps
 
@@ -132,7 +143,7 @@ class Action:
     run: Callable[[Case, Any, dict[str, Any]], Any]
 
 
-ACTIONS = (
+MEDIATION_ACTIONS: tuple[Action, ...] = (
     Action(
         "negotiation_outcome",
         "记录协商结果 / record the negotiation outcome",
@@ -216,3 +227,222 @@ ACTIONS = (
         lambda c, u, d: steps.reroute(c, _organization(d["organization"]), d["reason"], u),
     ),
 )
+
+
+# --- arbitration and litigation ----------------------------------------------------------------------------
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DateInput(serializers.Serializer):
+    on = serializers.DateField()
+
+
+class RestartInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=list(arbitration.RESTART_REASONS.items()))
+    on = serializers.DateField()
+
+
+class HearingInput(serializers.Serializer):
+    hearing_on = serializers.DateField()
+    notice_served_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class HeldInput(serializers.Serializer):
+    held_on = serializers.DateField()
+    applicant_present = serializers.BooleanField()
+    respondent_present = serializers.BooleanField()
+
+
+class SuspendInput(serializers.Serializer):
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExtendInput(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=15)
+    reason = serializers.CharField(max_length=2000)
+
+
+class AwardItemInput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ClaimCategory.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+    granted = serializers.BooleanField(default=True)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AwardInput(serializers.Serializer):
+    decided_on = serializers.DateField()
+    served_on = serializers.DateField()
+    is_partial = serializers.BooleanField(default=False)
+    items = AwardItemInput(many=True)
+
+
+class FilingInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[c for c in FilingKind.choices if c[0] != FilingKind.SUIT_AFTER_REFUSAL])
+    filed_on = serializers.DateField()
+
+
+class FiledInput(serializers.Serializer):
+    filed_on = serializers.DateField()
+
+
+class CourtDecisionInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=CourtOutcome.choices)
+    decided_on = serializers.DateField()
+
+
+class RepresentativesInput(serializers.Serializer):
+    workers = serializers.ListField(child=serializers.IntegerField(), min_length=3, max_length=5)
+
+
+def _hearing(step: Callable[[Case, Any, dict[str, Any]], Any]) -> Callable[[Case, Any, dict[str, Any]], None]:
+    """A step of the hearing stage: performed under the hearing task, which completes if it closes the case."""
+    return lambda c, u, d: steps.run_hearing_stage(c, u, lambda case: step(case, u, d))
+
+
+def _application(decision: str) -> Callable[[Case, Any, dict[str, Any]], None]:
+    return lambda c, u, d: steps.run_staff_step(
+        c,
+        "accept_application",
+        u,
+        lambda case: steps.perform_application_decision(case, u, decision, d.get("reason", "")),
+    )
+
+
+def _award(case: Case, user: Any, data: dict[str, Any]) -> None:
+    items = [AwardItemDetails(**item) for item in data["items"]]
+    arbitration.issue_award(
+        case, items, by=user, decided_on=data["decided_on"], served_on=data["served_on"], is_partial=data["is_partial"]
+    )
+
+
+ARBITRATION_ACTIONS: tuple[Action, ...] = (
+    Action(
+        "accept_arbitration",
+        "仲裁院受理仲裁申请 / accept the arbitration application",
+        EmptyInput,
+        _application("accept"),
+    ),
+    Action(
+        "request_supplement",
+        "通知申请人补正 / ask the applicant to complete the application",
+        ReasonInput,
+        _application("supplement"),
+    ),
+    Action("refuse_arbitration", "不予受理 / refuse to accept, with a reason", DeclineInput, _application("refuse")),
+    Action(
+        "complete_supplement",
+        "补正完成 / the application was completed",
+        DateInput,
+        lambda c, u, d: steps.run_handle(c, "await_supplement", permissions.can_act_for_party, u, completed_on=d["on"]),
+    ),
+    Action(
+        "record_suit_after_refusal",
+        "不予受理后起诉 / the applicant sued after the refusal",
+        FiledInput,
+        lambda c, u, d: steps.run_handle(
+            c, "await_suit_after_refusal", permissions.can_act_for_party, u, filed_on=d["filed_on"]
+        ),
+    ),
+    Action(
+        "record_service",
+        "送达申请书副本 / the respondent received the application copy",
+        DateInput,
+        _hearing(lambda c, u, d: arbitration.record_service(c, d["on"], by=u)),
+    ),
+    Action(
+        "record_defence",
+        "收到答辩书 / the defence was received",
+        DateInput,
+        _hearing(lambda c, u, d: arbitration.record_defence(c, d["on"], by=u)),
+    ),
+    Action(
+        "notify_panel",
+        "告知仲裁庭组成 / the parties were told the panel",
+        DateInput,
+        _hearing(lambda c, u, d: arbitration.notify_panel(c, d["on"], by=u)),
+    ),
+    Action(
+        "restart_award_limit",
+        "反申请、变更请求、追加当事人：审理期限重新计算 / restart the award limit",
+        RestartInput,
+        _hearing(lambda c, u, d: arbitration.restart_award_limit(c, d["reason"], d["on"], by=u)),
+    ),
+    Action(
+        "schedule_hearing",
+        "安排开庭 / schedule a hearing (at least 5 days' notice)",
+        HearingInput,
+        _hearing(
+            lambda c, u, d: arbitration.schedule_hearing(
+                c, d["hearing_on"], by=u, notice_served_on=d["notice_served_on"]
+            )
+        ),
+    ),
+    Action(
+        "request_postponement",
+        "申请延期开庭 / a party asks to postpone",
+        DateInput,
+        _hearing(lambda c, u, d: arbitration.request_postponement(c, d["on"], by=u)),
+    ),
+    Action(
+        "record_hearing",
+        "记录开庭 / record a hearing (absent applicant: deemed withdrawal)",
+        HeldInput,
+        _hearing(
+            lambda c, u, d: arbitration.record_hearing(
+                c,
+                d["held_on"],
+                by=u,
+                applicant_present=d["applicant_present"],
+                respondent_present=d["respondent_present"],
+            )
+        ),
+    ),
+    Action(
+        "suspend_proceedings",
+        "中止审理（主任批准）/ suspend (director)",
+        SuspendInput,
+        _hearing(lambda c, u, d: arbitration.suspend_proceedings(c, d["on"], d["reason"], by=u)),
+    ),
+    Action(
+        "resume_proceedings",
+        "恢复审理 / resume",
+        DateInput,
+        _hearing(lambda c, u, d: arbitration.resume_proceedings(c, d["on"], by=u)),
+    ),
+    Action(
+        "extend_award_limit",
+        "延长审理期限（主任批准）/ extend the award limit (director)",
+        ExtendInput,
+        _hearing(lambda c, u, d: arbitration.extend_award_limit(c, d["days"], d["reason"], by=u)),
+    ),
+    Action(
+        "record_arbitral_mediation",
+        "仲裁调解书签收 / an arbitral mediation statement was signed",
+        DateInput,
+        _hearing(lambda c, u, d: arbitration.record_arbitral_mediation(c, d["on"], by=u)),
+    ),
+    Action("issue_award", "作出裁决（逐项判断终局）/ issue the award, item by item", AwardInput, _hearing(_award)),
+    Action(
+        "record_court_filing",
+        "记录起诉或申请撤销裁决 / record a suit or revocation application",
+        FilingInput,
+        lambda c, u, d: steps.record_court_filing(c, u, d["kind"], d["filed_on"]),
+    ),
+    Action(
+        "record_court_decision",
+        "记录人民法院裁判 / record the court's decision",
+        CourtDecisionInput,
+        lambda c, u, d: steps.record_court_decision(c, u, d["outcome"], d["decided_on"]),
+    ),
+    Action(
+        "elect_representatives",
+        "集体争议推举代表（三至五名）/ elect 3–5 representatives",
+        RepresentativesInput,
+        lambda c, u, d: steps.elect_representatives(c, u, d["workers"]),
+    ),
+)
+ACTIONS: tuple[Action, ...] = MEDIATION_ACTIONS + ARBITRATION_ACTIONS

@@ -1,4 +1,4 @@
-"""One process per case: intake → negotiation or mediation → agreement follow-up, or on to arbitration."""
+"""One process per case: intake → negotiation or mediation → arbitration → the people's court."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from disputes.models import Case, MediationOutcome, NegotiationOutcome, NonPerformanceRoute, Performance, Tier
+from disputes.models import (
+    ArbitralClosure,
+    Case,
+    FilingKind,
+    MediationOutcome,
+    NegotiationOutcome,
+    NonPerformanceRoute,
+    Performance,
+    Tier,
+)
 from disputes.roles import STAFF_ROLES, has_role
-from disputes.services import agreements, mediation
+from disputes.services import agreements, arbitration, litigation, mediation
 from workflows import views
 from workflows.models import DisputeProcess
-from workflows.nodes import MediationTask, visible_case_or_404
+from workflows.nodes import ArbitrationTask, MediationTask, visible_case_or_404
 from workflows.timers import clock_expiry
 
 
@@ -23,7 +32,7 @@ def _case(activation: Any) -> Case:
 
 
 class DisputeFlow(flow.Flow):
-    """劳动争议处理流程 — the first tiers of the chain; arbitration continues from `enter_arbitration`."""
+    """劳动争议处理流程 — one case through negotiation, mediation, arbitration and into court."""
 
     process_class = DisputeProcess
     lock_impl = lock.select_for_update_lock
@@ -111,14 +120,56 @@ class DisputeFlow(flow.Flow):
         .Annotation(title=_("救济途径"))
     )
     enter_arbitration = (
-        flow.Function(this.hand_to_arbitration).Next(this.end_arbitration).Annotation(title=_("移送仲裁"))
+        flow.Function(this.hand_to_arbitration).Next(this.accept_application).Annotation(title=_("收到仲裁申请"))
     )
     end_settled = flow.End().Annotation(title=_("协商和解"))
     end_withdrawn = flow.End().Annotation(title=_("撤回"))
     end_offer_declined = flow.End().Annotation(title=_("继续调解"))
     end_performed = flow.End().Annotation(title=_("协议履行完毕"))
     end_payment_order = flow.End().Annotation(title=_("申请支付令"))
-    end_arbitration = flow.End().Annotation(title=_("进入仲裁"))
+    accept_application = (
+        ArbitrationTask(views.AcceptApplicationView.as_view())
+        .Next(this.after_application)
+        .Annotation(title=_("仲裁院审查受理"))
+    )
+    after_application = (
+        flow.Switch()
+        .Case(this.hear_case, this.application_accepted)
+        .Case(this.await_supplement, this.supplement_requested)
+        .Default(this.await_suit_after_refusal)
+        .Annotation(title=_("受理、补正或不予受理"))
+    )
+    await_supplement = (
+        flow.Handle(this.complete_supplement).Next(this.accept_application).Annotation(title=_("等待补正"))
+    )
+    await_suit_after_refusal = (
+        flow.Handle(this.record_suit_after_refusal).Next(this.end_refused).Annotation(title=_("不予受理后起诉"))
+    )
+    hear_case = (
+        ArbitrationTask(views.HearCaseView.as_view())
+        .Next(this.after_decision)
+        .Annotation(title=_("送达、答辩、开庭与裁决"))
+    )
+    after_decision = (
+        flow.If(this.award_issued)
+        .Then(this.await_litigation)
+        .Else(this.end_arbitration_closed)
+        .Annotation(title=_("裁决？"))
+    )
+    await_litigation = (
+        flow.Handle(this.record_first_filing)
+        .OnTimeout(this.windows_lapse, this.award_takes_effect, title=_("起诉和申请撤销期限届满"))
+        .Next(this.court_stage)
+        .Annotation(title=_("等待起诉或申请撤销"))
+    )
+    award_takes_effect = flow.Function(this.give_effect).Next(this.end_award_effective).Annotation(title=_("裁决生效"))
+    court_stage = (
+        flow.Handle(this.record_last_decision).Next(this.end_court_decided).Annotation(title=_("人民法院审理"))
+    )
+    end_refused = flow.End().Annotation(title=_("起诉"))
+    end_arbitration_closed = flow.End().Annotation(title=_("仲裁结案"))
+    end_award_effective = flow.End().Annotation(title=_("裁决生效结案"))
+    end_court_decided = flow.End().Annotation(title=_("法院裁判结案"))
 
     def has_view_permission(self, user: Any, obj: Any = None) -> bool:
         """Staff pages for staff; one process only for those who may see its case (else 404)."""
@@ -236,5 +287,41 @@ class DisputeFlow(flow.Flow):
 
     def hand_to_arbitration(self, activation: Any) -> None:
         case = _case(activation)
+        direct = case.tier == Tier.ARBITRATION and not case.mediations.exists() and not case.negotiations.exists()
         if case.tier != Tier.ARBITRATION:
             mediation.hand_to_arbitration(case)
+            case.refresh_from_db()
+        arbitration.receive_arbitration(case, received_at=case.filed_at if direct else None)
+
+    # --- arbitration ---
+
+    def _arbitration(self, activation: Any) -> Any:
+        return arbitration.current_arbitration(_case(activation))
+
+    def application_accepted(self, activation: Any) -> bool:
+        return self._arbitration(activation).accepted_on is not None
+
+    def supplement_requested(self, activation: Any) -> bool:
+        current = self._arbitration(activation)
+        return bool(current.supplement_requested_at and not current.supplement_completed_on and not current.refused_on)
+
+    def complete_supplement(self, activation: Any, completed_on: Any, by: Any) -> None:
+        arbitration.complete_supplement(_case(activation), completed_on, by=by)
+
+    def record_suit_after_refusal(self, activation: Any, filed_on: Any, by: Any) -> None:
+        litigation.record_court_filing(_case(activation), FilingKind.SUIT_AFTER_REFUSAL, filed_on, by=by)
+
+    def award_issued(self, activation: Any) -> bool:
+        return self._arbitration(activation).closure in (ArbitralClosure.AWARD, ArbitralClosure.PARTIAL_AWARD)
+
+    def record_first_filing(self, activation: Any, kind: str, filed_on: Any, by: Any) -> None:
+        litigation.record_court_filing(_case(activation), kind, filed_on, by=by)
+
+    def windows_lapse(self, activation: Any) -> datetime:
+        return clock_expiry(_case(activation), litigation.WINDOW_RULES)
+
+    def give_effect(self, activation: Any) -> None:
+        litigation.give_award_effect(_case(activation))
+
+    def record_last_decision(self, activation: Any, outcome: str, decided_on: Any, by: Any) -> None:
+        litigation.record_court_decision(_case(activation), outcome, decided_on, by=by)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from disputes.models import MediationOutcome, Performance
+from disputes.models import ClaimCategory, MediationOutcome, Performance
 
 
 class AcceptanceForm(forms.Form):
@@ -28,3 +28,19 @@ class FollowUpForm(forms.Form):
     )
     amount_paid = forms.DecimalField(label=_("已支付金额（元）"), required=False, min_value=0, decimal_places=2)
     note = forms.CharField(label=_("回访记录"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApplicationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审查决定"),
+        choices=[("accept", _("受理")), ("supplement", _("通知补正")), ("refuse", _("不予受理"))],
+    )
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("结案方式"), choices=[("award", _("裁决")), ("mediation", _("仲裁调解书"))])
+    decided_on = forms.DateField(label=_("裁决（签收）日期"))
+    served_on = forms.DateField(label=_("裁决书送达日"), required=False)
+    category = forms.ChoiceField(label=_("裁决事项"), choices=ClaimCategory.choices, required=False)
+    amount = forms.DecimalField(label=_("裁决金额（元）"), required=False, min_value=0, decimal_places=2)

@@ -9,7 +9,12 @@ from viewflow.utils import is_owner
 from viewflow.workflow import flow
 
 from disputes.models import Case
-from disputes.permissions import can_lead_mediation, can_mediate
+from disputes.permissions import (
+    can_assign_arbitration,
+    can_handle_arbitration,
+    can_lead_mediation,
+    can_mediate,
+)
 
 
 def case_of(task: Any) -> Case:
@@ -40,3 +45,21 @@ class MediationTask(flow.View):
         if task.owner_id is None:
             return False
         return bool(is_owner(task.owner, user)) or can_lead_mediation(user, case)
+
+
+class ArbitrationTask(MediationTask):
+    """Claimable by the arbitrators and clerks of the tribunal or court; clerks and the director assign."""
+
+    def can_assign(self, user: Any, task: Any) -> bool:
+        case = visible_case_or_404(user, task.process_id)
+        return task.owner_id is None and can_handle_arbitration(user, case)
+
+    def can_execute(self, user: Any, task: Any) -> bool:
+        case = visible_case_or_404(user, task.process_id)
+        return bool(is_owner(task.owner, user)) and can_handle_arbitration(user, case)
+
+    def can_unassign(self, user: Any, task: Any) -> bool:
+        case = visible_case_or_404(user, task.process_id)
+        if task.owner_id is None:
+            return False
+        return bool(is_owner(task.owner, user)) or can_assign_arbitration(user, case)

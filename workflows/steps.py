@@ -18,12 +18,29 @@ from viewflow.workflow.status import STATUS
 
 from disputes import permissions
 from disputes.errors import ActionForbidden, NotAllowedInState
-from disputes.models import Case
-from disputes.services import agreements, mediation
+from disputes.models import Case, Tier
+from disputes.services import agreements, arbitration, litigation, mediation
 from disputes.services.mediation import AgreementDetails
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED)
-STAFF_NODES = ("accept_mediation", "mediate", "follow_up")
+MEDIATION_NODES = ("accept_mediation", "mediate", "follow_up")
+ARBITRATION_NODES = ("accept_application", "hear_case")
+STAFF_NODES = MEDIATION_NODES + ARBITRATION_NODES
+ARBITRATION_TIERS = (Tier.ARBITRATION, Tier.LITIGATION)
+
+
+def staff_checks(case: Case) -> tuple[Callable[[Any, Case], bool], Callable[[Any, Case], bool]]:
+    """Who works the case's staff tasks, and who assigns them, in its current tier."""
+    if case.tier in ARBITRATION_TIERS:
+        return permissions.can_handle_arbitration, permissions.can_assign_arbitration
+    return permissions.can_mediate, permissions.can_lead_mediation
+
+
+def _note_claim(case: Case, task: Task, owner: Any, by: Any) -> None:
+    if task.flow_task.name == "hear_case":
+        arbitration.assign_arbitrator(case, owner, by=by)
+    else:
+        mediation.record_claim(case, owner, by=by)
 
 
 def flow() -> Any:
@@ -61,25 +78,26 @@ def run_handle(case: Case, node: str, check: Callable[[Any, Case], bool], user: 
 
 
 def claim(case: Case, user: Any) -> Task:
-    """A mediator takes the organization's open task for the case into their inbox."""
-    _allowed(permissions.can_mediate, user, case)
+    """A mediator (or arbitration staff) takes the organization's open task for the case into their inbox."""
+    _allowed(staff_checks(case)[0], user, case)
     task = open_task(case, *STAFF_NODES)
     try:
         with task.activation() as activation:
             if activation.task.status != STATUS.NEW:
                 raise NotAllowedInState(_("该任务已被其他调解员认领。"), code="already_claimed")
             activation.assign(user)
-            mediation.record_claim(case, user, by=user)
+            _note_claim(case, task, user, user)
     except FlowLockFailed:
         raise NotAllowedInState(_("该任务已被其他调解员认领。"), code="already_claimed") from None
     return task
 
 
 def assign(case: Case, mediator: Any, user: Any) -> Task:
-    """A lead assigns (or reassigns) the open task to a mediator of the organization."""
-    _allowed(permissions.can_lead_mediation, user, case)
+    """A lead (or a clerk) assigns or reassigns the open task to a colleague of the organization."""
+    works, leads = staff_checks(case)
+    _allowed(leads, user, case)
     task = open_task(case, *STAFF_NODES)
-    if not permissions.can_mediate(mediator, case):
+    if not works(mediator, case):
         raise ActionForbidden(_("只能指派给本组织的调解员。"), code="not_a_mediator_here")
     with task.activation() as activation:
         if activation.task.status == STATUS.NEW:
@@ -88,23 +106,61 @@ def assign(case: Case, mediator: Any, user: Any) -> Task:
             activation.task.save()
         else:
             activation.reassign(mediator)
-        mediation.record_claim(case, mediator, by=user)
+        _note_claim(case, task, mediator, user)
     return task
 
 
 def run_staff_step(case: Case, node: str, user: Any, perform: Callable[[Case], None]) -> None:
     """Do a staff step from the API: claim it if free, then perform it as its owner."""
-    _allowed(permissions.can_mediate, user, case)
+    _allowed(staff_checks(case)[0], user, case)
     task = open_task(case, node)
     with task.activation() as activation:
         if activation.task.status == STATUS.NEW:
             activation.assign(user)
-            mediation.record_claim(case, user, by=user)
+            _note_claim(case, task, user, user)
         if activation.task.owner_id != user.pk:
             raise NotAllowedInState(_("该任务已由其他调解员办理。"), code="assigned_to_other")
         activation.start(None)
         perform(case)
         activation.execute()
+
+
+def run_hearing_stage(case: Case, user: Any, perform: Callable[[Case], None]) -> None:
+    """A step while the case is being heard (service, defence, hearings, clocks, the decision).
+
+    Any of the tribunal's staff may record it; once the arbitration has closed, the hearing task is
+    completed and the process moves on (to the litigation windows, or to its end).
+    """
+    _allowed(permissions.can_handle_arbitration, user, case)
+    task = open_task(case, "hear_case")
+    with task.activation() as activation:
+        if activation.task.status == STATUS.NEW:
+            activation.assign(user)
+            _note_claim(case, task, user, user)
+        perform(case)
+        if arbitration.current_arbitration(case).closed_on is not None:
+            activation.start(None)
+            activation.execute()
+
+
+def record_court_filing(case: Case, user: Any, kind: str, filed_on: Any) -> None:
+    """The first filing moves the process to the court stage; later ones are recorded there."""
+    _allowed(permissions.can_act_for_party, user, case)
+    if Task.objects.filter(process_id=case.process_id, flow_task=flow().await_litigation, status__in=OPEN).exists():
+        run_handle(case, "await_litigation", permissions.can_act_for_party, user, kind=kind, filed_on=filed_on)
+        return
+    open_task(case, "court_stage")
+    litigation.record_court_filing(case, kind, filed_on, by=user)
+
+
+def record_court_decision(case: Case, user: Any, outcome: str, decided_on: Any) -> None:
+    """A decision on the last pending filing ends the court stage; earlier ones are recorded there."""
+    _allowed(permissions.can_act_for_party, user, case)
+    open_task(case, "court_stage")
+    if case.court_filings.filter(outcome="").count() == 1:
+        run_handle(case, "court_stage", permissions.can_act_for_party, user, outcome=outcome, decided_on=decided_on)
+    else:
+        litigation.record_court_decision(case, outcome, decided_on, by=user)
 
 
 def cancel_open_tasks(process: Any, except_task: Any = None) -> None:
@@ -121,6 +177,15 @@ def perform_acceptance(case: Case, user: Any, accept: bool, reason: str = "") ->
         mediation.accept_mediation(case, by=user)
     else:
         mediation.decline_mediation(case, reason, by=user)
+
+
+def perform_application_decision(case: Case, user: Any, decision: str, reason: str = "") -> None:
+    if decision == "accept":
+        arbitration.accept_arbitration(case, by=user)
+    elif decision == "supplement":
+        arbitration.request_supplement(case, by=user, note=reason)
+    else:
+        arbitration.refuse_arbitration(case, reason, by=user)
 
 
 def perform_outcome(
@@ -143,3 +208,9 @@ def reroute(case: Case, organization: Any, reason: str, user: Any) -> None:
         process_id=case.process_id, flow_task=flow().accept_mediation, status=STATUS.ASSIGNED
     ):
         Task.objects.filter(pk=task.pk).update(owner=None, status=STATUS.NEW)
+
+
+def elect_representatives(case: Case, user: Any, worker_ids: list[int]) -> None:
+    """Collective disputes: the claimants' 3–5 elected representatives (Rules 63)."""
+    _allowed(permissions.can_act_for_party, user, case)
+    mediation.elect_representatives(case, worker_ids, by=user)

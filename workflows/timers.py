@@ -20,6 +20,7 @@ NEVER = datetime(9999, 12, 31, tzinfo=UTC)
 TIMER_RULES = {
     "negotiate__timeout": ("negotiation.response",),
     "mediate__timeout": ("mediation.window", "mediation.gig_window"),
+    "await_litigation__timeout": ("litigation.suit", "litigation.employer_revocation"),
 }
 
 
@@ -31,10 +32,12 @@ def expiry_moment(due_on: date | None) -> datetime:
 
 
 def clock_expiry(case: Any, rules: tuple[str, ...]) -> datetime:
-    clock = (
-        case.clocks.filter(rule__in=rules, state__in=(ClockState.RUNNING, ClockState.SUSPENDED)).order_by("-id").first()
-    )
-    return expiry_moment(clock.due_on) if clock else NEVER
+    """The moment the last of the case's open clocks of `rules` runs out (NEVER if one is suspended)."""
+    clocks = list(case.clocks.filter(rule__in=rules, state__in=(ClockState.RUNNING, ClockState.SUSPENDED)))
+    dues = [clock.due_on for clock in clocks if clock.due_on is not None]
+    if not clocks or len(dues) < len(clocks):
+        return NEVER
+    return expiry_moment(max(dues))
 
 
 @receiver(clock_moved, dispatch_uid="workflows_reschedule_timers")
@@ -47,8 +50,8 @@ def reschedule_timers(
         nodes = [node for node, rules in TIMER_RULES.items() if moved.rule in rules]
         if process_id is None or not nodes:
             continue
-        moment = expiry_moment(moved.due_on) if moved.state in (ClockState.RUNNING, ClockState.SUSPENDED) else NEVER
-        waiting = Task.objects.filter(process_id=process_id, status=STATUS.SCHEDULED)
-        for task in waiting:
+        case = Clock.objects.get(pk=moved.pk).case
+        for task in Task.objects.filter(process_id=process_id, status=STATUS.SCHEDULED):
             if task.flow_task.name in nodes:
+                moment = clock_expiry(case, TIMER_RULES[task.flow_task.name])
                 Task.objects.filter(pk=task.pk).update(scheduled=moment)

@@ -16,6 +16,8 @@ from viewflow.workflow.flow.views import mixins
 
 from disputes.errors import DomainError
 from disputes.models import Case
+from disputes.services import arbitration
+from disputes.services.arbitration import AwardItemDetails
 from disputes.services.mediation import AgreementDetails, AgreementItemDetails
 from workflows import forms, queues, steps
 
@@ -76,6 +78,32 @@ class PaymentFollowUpView(StepView):
 
     def perform(self, case: Case, data: dict[str, Any]) -> None:
         steps.perform_follow_up(case, self.request.user, data["performance"], data["amount_paid"], data["note"])
+
+
+class AcceptApplicationView(StepView):
+    form_class = forms.ApplicationForm
+
+    def perform(self, case: Case, data: dict[str, Any]) -> None:
+        steps.perform_application_decision(case, self.request.user, data["decision"], data["reason"])
+
+
+class HearCaseView(StepView):
+    """The decision that closes the hearing: an award (one item here; more through the API) or a 调解书."""
+
+    form_class = forms.DecisionForm
+
+    def perform(self, case: Case, data: dict[str, Any]) -> None:
+        if data["decision"] == "mediation":
+            arbitration.record_arbitral_mediation(case, data["decided_on"], by=self.request.user)
+            return
+        item = AwardItemDetails(data["category"] or "other", data["amount"])
+        arbitration.issue_award(
+            case,
+            [item],
+            by=self.request.user,
+            decided_on=data["decided_on"],
+            served_on=data["served_on"] or data["decided_on"],
+        )
 
 
 class OrganizationQueueView(flow_views.FlowQueueListView):

@@ -13,6 +13,9 @@ from disputes import deadlines
 from disputes.clock import RULES
 from disputes.limitation import limitation_warnings
 from disputes.models import (
+    Arbitration,
+    Award,
+    AwardItem,
     Case,
     CaseEvent,
     ClaimCategory,
@@ -172,6 +175,44 @@ class ClockDetailSerializer(ClockSerializer):
         return deadlines.compute(clock.rule, clock.started_on, clock.ledger()).to_dict()
 
 
+class AwardItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AwardItem
+        fields = ["category", "description", "amount", "granted", "final", "finality_reason"]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    items = AwardItemSerializer(many=True)
+
+    class Meta:
+        model = Award
+        fields = ["id", "decided_on", "served_on", "is_partial", "by_default", "took_effect_on", "items"]
+
+
+class ArbitrationSerializer(serializers.ModelSerializer):
+    awards = AwardSerializer(many=True)
+
+    class Meta:
+        model = Arbitration
+        fields = [
+            "id",
+            "number",
+            "tribunal",
+            "received_at",
+            "supplement_requested_at",
+            "supplement_completed_on",
+            "accepted_on",
+            "refused_on",
+            "refusal_reason",
+            "arbitrator",
+            "served_on",
+            "defence_received_on",
+            "closure",
+            "closed_on",
+            "awards",
+        ]
+
+
 class WarningSerializer(serializers.Serializer):
     code = serializers.CharField()
     message_zh = serializers.CharField()
@@ -187,6 +228,7 @@ class CaseSerializer(serializers.ModelSerializer):
     tier_display = serializers.CharField(source="get_tier_display")
     clocks = ClockSerializer(many=True)
     warnings = serializers.SerializerMethodField()
+    arbitration = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -210,7 +252,14 @@ class CaseSerializer(serializers.ModelSerializer):
             "closure_kind",
             "clocks",
             "warnings",
+            "arbitration",
         ]
+
+    @extend_schema_field(ArbitrationSerializer(allow_null=True))
+    def get_arbitration(self, case: Case) -> dict[str, Any] | None:
+        """The latest arbitration of the case, with its awards."""
+        latest = max(case.arbitrations.all(), key=lambda a: a.received_at, default=None)
+        return dict(ArbitrationSerializer(latest).data) if latest else None
 
     @extend_schema_field(WarningSerializer(many=True))
     def get_warnings(self, case: Case) -> list[dict[str, str]]:

@@ -53,7 +53,11 @@ def _filing_from(data: dict[str, Any]) -> CaseFiling:
 def _with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
     claimant_links = CaseClaimant.objects.select_related("worker").order_by("id")
     return cases.prefetch_related(
-        Prefetch("claimant_links", queryset=claimant_links), "respondents", "claim_items", "clocks"
+        Prefetch("claimant_links", queryset=claimant_links),
+        "respondents",
+        "claim_items",
+        "clocks",
+        "arbitrations__awards__items",
     )
 
 
@@ -82,7 +86,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             cases = cases.filter(tier=tier)
         if street := params.get("street"):
             cases = cases.filter(workplace_street_id=int(street)) if street.isdigit() else cases.none()
-        return cases
+        return cases.order_by("-is_collective", "-filed_at", "-id")  # collective disputes first (Law 7)
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return s.CaseListSerializer if self.action == "list" else s.CaseSerializer

@@ -1,5 +1,15 @@
 """Disputes models, one module per concept; imported here for Django's app registry."""
 
+from disputes.models.arbitration import (
+    ArbitralClosure,
+    Arbitration,
+    Award,
+    AwardItem,
+    CourtFiling,
+    CourtOutcome,
+    FilingKind,
+    Hearing,
+)
 from disputes.models.calendar import CalendarDay, CalendarYear, DayKind
 from disputes.models.cases import (
     COLLECTIVE_MIN_CLAIMANTS,
@@ -39,6 +49,10 @@ __all__ = [
     "REMUNERATION_CATEGORIES",
     "Agreement",
     "AgreementItem",
+    "ArbitralClosure",
+    "Arbitration",
+    "Award",
+    "AwardItem",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -53,8 +67,12 @@ __all__ = [
     "ClockEventKind",
     "ClockState",
     "ClosureKind",
+    "CourtFiling",
+    "CourtOutcome",
     "DayKind",
     "Employer",
+    "FilingKind",
+    "Hearing",
     "IdempotencyKey",
     "ImmutableRecordError",
     "Industry",

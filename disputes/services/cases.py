@@ -34,6 +34,7 @@ from disputes.models import (
 from disputes.models.cases import ENTRY_TIERS, MONETARY_CATEGORIES
 from disputes.permissions import can_file_case, can_withdraw_case
 from disputes.roles import Role, has_role
+from disputes.services.arbitration import close_on_withdrawal
 from disputes.services.audit import record_event
 from disputes.services.clocks import end_open_clocks, start_limitation_at_filing
 from disputes.services.parties import EmployerDetails, WorkerDetails, prepare_employer, prepare_worker
@@ -162,6 +163,9 @@ def _check_duplicates(filing: CaseFiling, errors: _Errors) -> None:
     ids = [c.id_number.strip().upper() for c in filing.claimants]
     if len(set(ids)) != len(ids):
         errors.add("claimants", _error(_("同一申请人不能重复列出。"), "duplicate_claimant"))
+    representatives = sum(1 for c in filing.claimants if c.is_representative)
+    if len(filing.claimants) >= COLLECTIVE_MIN_CLAIMANTS and not 3 <= representatives <= 5:
+        errors.add("claimants", _error(_("集体争议须推举三至五名代表。"), "representatives_required"))
     codes = [r.credit_code.strip().upper() for r in filing.respondents]
     if len(set(codes)) != len(codes):
         errors.add("respondents", _error(_("同一被申请人不能重复列出。"), "duplicate_respondent"))
@@ -279,6 +283,7 @@ def withdraw_case(case: Case, *, by: Any, reason: str = "") -> Case:
     before = {"tier": case.tier}
     case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, ClosureKind.WITHDRAWN, timezone.now()
     case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+    close_on_withdrawal(case)  # an accepted arbitration closes as withdrawn (its award limit met)
     end_open_clocks(
         case, tuple(rule for rule in RULES if rule != "limitation"), timezone.localdate(), outcome="stopped"
     )

@@ -76,10 +76,17 @@ def _locked_open(clock: Clock) -> Clock:
 
 
 def _record(clock: Clock, event: ClockEvent, *, by: Any, note: str = "") -> Clock:
-    """Validate the ledger with the new event, then store the event and the derived due date."""
+    """Validate the ledger with the new event, then store the event, the derived due date and an audit entry."""
+    before = _snapshot(_locked_open(clock))
+    locked = apply_clock_event(clock, event, by=by)
+    record_event(locked.case, f"clock_{event.kind}", actor=by, before=before, after=_snapshot(locked), note=note)
+    return locked
+
+
+def apply_clock_event(clock: Clock, event: ClockEvent, *, by: Any) -> Clock:
+    """Validate and store one ledger event without an audit entry (the calling service writes its own)."""
     locked = _locked_open(clock)
     _refuse_future(event.on, _("事项日期不能晚于今天。"))
-    before = _snapshot(locked)
     pending = _pending_ledger(locked, event)
     try:
         result = deadlines.compute(locked.rule, locked.started_on, pending)
@@ -89,7 +96,6 @@ def _record(clock: Clock, event: ClockEvent, *, by: Any, note: str = "") -> Cloc
     event.save()
     _materialize(locked, result)
     locked.save(update_fields=["due_on", "provisional", "suspended_since", "state", "updated_at"])
-    record_event(locked.case, f"clock_{event.kind}", actor=by, before=before, after=_snapshot(locked), note=note)
     clock_moved.send(sender=Clock, clock=locked)
     return locked
 

@@ -348,3 +348,23 @@ def hand_to_arbitration(case: Case, *, by: Any = None, reason: str = "") -> Case
     )
     handed_to_arbitration.send(sender=Case, case=case)
     return case
+
+
+@transaction.atomic
+def elect_representatives(case: Case, worker_ids: list[int], *, by: Any) -> None:
+    """Replace the representatives of a collective dispute with 3–5 of its claimants."""
+    if not case.is_collective:
+        raise NotAllowedInState(_("只有集体争议需要推举代表。"), code="not_collective")
+    links = case.claimant_links.all()
+    if not 3 <= len(set(worker_ids)) <= 5 or not set(worker_ids) <= {link.worker_id for link in links}:
+        raise DomainError(_("集体争议须从申请人中推举三至五名代表。"), code="representatives_required")
+    before = sorted(link.worker_id for link in links if link.is_representative)
+    links.update(is_representative=False)
+    case.claimant_links.filter(worker_id__in=worker_ids).update(is_representative=True)
+    record_event(
+        case,
+        "representatives_elected",
+        actor=by,
+        before={"workers": before},
+        after={"workers": sorted(set(worker_ids))},
+    )

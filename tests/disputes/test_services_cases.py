@@ -135,10 +135,27 @@ def test_every_error_of_a_filing_is_reported_at_once(clerk: Any, xinzhuang: Stre
 def test_ten_claimants_make_a_collective_case_for_the_arbitration_court(
     clerk: Any, xinzhuang: Street, organizations: Any
 ) -> None:
-    claimants = [replace(RIDER, id_number=w.id_number, name=w.name) for w in WorkerFactory.build_batch(10)]
+    claimants = [
+        replace(RIDER, id_number=w.id_number, name=w.name, is_representative=i < 3)
+        for i, w in enumerate(WorkerFactory.build_batch(10))
+    ]
     case = open_case(filing(xinzhuang, tier="arbitration", claimants=claimants), by=clerk)
     assert case.is_collective
     assert case.current_organization == organizations["mh-arbitration-court"]
+    assert case.claimant_links.filter(is_representative=True).count() == 3
+
+
+@pytest.mark.parametrize("representatives", [0, 2, 6])
+def test_collective_case_needs_three_to_five_representatives(
+    clerk: Any, xinzhuang: Street, organizations: Any, representatives: int
+) -> None:
+    claimants = [
+        replace(RIDER, id_number=w.id_number, name=w.name, is_representative=i < representatives)
+        for i, w in enumerate(WorkerFactory.build_batch(12))
+    ]
+    with pytest.raises(ValidationError) as caught:
+        open_case(filing(xinzhuang, tier="arbitration", claimants=claimants), by=clerk)
+    assert error_codes(caught.value) == {"claimants": ["representatives_required"]}
 
 
 def test_individual_arbitration_goes_to_the_street_tribunal(clerk: Any, qibao: Street, organizations: Any) -> None:

@@ -224,7 +224,7 @@ def demo_filing(rng: random.Random, street: Street, employers: list[Employer], f
                 name=demo.person_name(rng),
                 id_number=demo.id_number(rng),
                 mobile=demo.mobile(rng),
-                is_representative=collective and len(claimants) < 3,
+                is_representative=collective and len(claimants) <= 3,
             )
         )
     employer = employers[0] if index % 10 == 0 else rng.choice(employers)
