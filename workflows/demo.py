@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -94,3 +95,64 @@ def _follow_up(case: Case, plan: str, mediator: Any, worker: Any) -> None:
     if plan == "payment_order":
         decider = worker if can_decide_for_claimant(worker, case) else mediator
         steps.run_handle(case, "choose_remedy", lambda u, c: True, decider, route="payment_order")
+
+
+ARBITRATION_PLANS = ("waiting", "supplement", "refused", "hearing", "award", "suit", "mediated", "suspended")
+
+
+def advance_arbitration(case: Case, index: int, staff: Any, director: Any) -> None:
+    """Walk an arbitration case into one state; old window filings are accepted on receipt, so some run late."""
+    plan = ARBITRATION_PLANS[index % len(ARBITRATION_PLANS)]
+    with contextlib.suppress(DomainError):  # a refused step ends the walk where it is
+        _arbitrate(case, plan, staff, director)
+
+
+def _arbitrate(case: Case, plan: str, staff: Any, director: Any) -> None:
+    from disputes.services import arbitration as services
+
+    if plan == "waiting":
+        return
+    received_on = timezone.localdate(services.current_arbitration(case).received_at)
+    if plan in ("supplement", "refused"):
+        decision = {"supplement": "supplement", "refused": "refuse"}[plan]
+        steps.run_staff_step(
+            case,
+            "accept_application",
+            staff,
+            lambda c: steps.perform_application_decision(
+                c, staff, decision, "【演示】材料不全" if plan == "supplement" else "【演示】不属于受案范围"
+            ),
+        )
+        return
+    accepted_on = min(received_on + timedelta(days=2), timezone.localdate())
+    steps.run_staff_step(
+        case, "accept_application", staff, lambda c: services.accept_arbitration(c, by=staff, on=accepted_on)
+    )
+    _hear(case, plan, staff, director, accepted_on)
+
+
+def _hear(case: Case, plan: str, staff: Any, director: Any, accepted_on: Any) -> None:
+    from disputes.services import arbitration as services
+    from disputes.services.arbitration import AwardItemDetails
+
+    today = timezone.localdate()
+    steps.run_hearing_stage(
+        case, staff, lambda c: services.record_service(c, min(accepted_on + timedelta(days=1), today), by=staff)
+    )
+    if plan == "hearing":
+        steps.run_hearing_stage(
+            case, staff, lambda c: services.schedule_hearing(c, today + timedelta(days=14), by=staff)
+        )
+    elif plan == "suspended":
+        steps.run_hearing_stage(
+            case, director, lambda c: services.suspend_proceedings(c, today, "【演示】公告送达", by=director)
+        )
+    elif plan == "mediated":
+        steps.run_hearing_stage(case, staff, lambda c: services.record_arbitral_mediation(c, today, by=staff))
+    elif plan in ("award", "suit"):
+        items = [AwardItemDetails(item.category, item.amount) for item in case.claim_items.all()]
+        steps.run_hearing_stage(
+            case, staff, lambda c: services.issue_award(c, items, by=staff, decided_on=today, served_on=today)
+        )
+        if plan == "suit":
+            steps.record_court_filing(case, staff, "worker_suit", today)

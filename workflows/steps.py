@@ -58,6 +58,12 @@ def open_task(case: Case, *names: str) -> Task:
     return task
 
 
+def _still_open(task: Task) -> None:
+    """Under the flow lock: a concurrent request may have completed the step while this one waited."""
+    if task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        raise NotAllowedInState(_("这一步刚被他人处理，请刷新后再试。"), code="step_taken")
+
+
 def deny() -> None:
     raise ActionForbidden(_("您不能在本案中执行这一步。"), code="action_forbidden")
 
@@ -110,11 +116,12 @@ def assign(case: Case, mediator: Any, user: Any) -> Task:
     return task
 
 
-def run_staff_step(case: Case, node: str, user: Any, perform: Callable[[Case], None]) -> None:
+def run_staff_step(case: Case, node: str, user: Any, perform: Callable[[Case], object]) -> None:
     """Do a staff step from the API: claim it if free, then perform it as its owner."""
     _allowed(staff_checks(case)[0], user, case)
     task = open_task(case, node)
     with task.activation() as activation:
+        _still_open(activation.task)
         if activation.task.status == STATUS.NEW:
             activation.assign(user)
             _note_claim(case, task, user, user)
@@ -125,7 +132,7 @@ def run_staff_step(case: Case, node: str, user: Any, perform: Callable[[Case], N
         activation.execute()
 
 
-def run_hearing_stage(case: Case, user: Any, perform: Callable[[Case], None]) -> None:
+def run_hearing_stage(case: Case, user: Any, perform: Callable[[Case], object]) -> None:
     """A step while the case is being heard (service, defence, hearings, clocks, the decision).
 
     Any of the tribunal's staff may record it; once the arbitration has closed, the hearing task is
@@ -134,6 +141,7 @@ def run_hearing_stage(case: Case, user: Any, perform: Callable[[Case], None]) ->
     _allowed(permissions.can_handle_arbitration, user, case)
     task = open_task(case, "hear_case")
     with task.activation() as activation:
+        _still_open(activation.task)
         if activation.task.status == STATUS.NEW:
             activation.assign(user)
             _note_claim(case, task, user, user)

@@ -82,14 +82,18 @@ def receive_arbitration(case: Case, received_at: datetime | None = None) -> Arbi
 
 
 @transaction.atomic
-def accept_arbitration(case: Case, *, by: Any) -> Arbitration:
-    """受理: the award, service and panel-notice clocks start from the acceptance day."""
+def accept_arbitration(case: Case, *, by: Any, on: date | None = None) -> Arbitration:
+    """受理 on `on` (default today; a decision registered late may be dated back to receipt at the earliest):
+    the award, service and panel-notice clocks start from the acceptance day."""
     arbitration = current_arbitration(case)
     if arbitration.accepted_on or arbitration.refused_on:
         raise NotAllowedInState(_("该仲裁申请已经处理。"), code="already_decided")
     if arbitration.supplement_requested_at and not arbitration.supplement_completed_on:
         raise NotAllowedInState(_("申请人尚未完成补正。"), code="supplement_pending")
-    today = _today()
+    today = on or _today()
+    _not_future(today)
+    if today < timezone.localdate(arbitration.received_at):
+        raise DomainError(_("受理日不能早于收到申请之日。"), code="accepted_before_received")
     arbitration.accepted_on = today
     arbitration.number = f"闵劳人仲（{today.year}）办字第{case.pk:06d}号"
     arbitration.save(update_fields=["accepted_on", "number"])

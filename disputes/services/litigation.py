@@ -65,8 +65,9 @@ def record_court_filing(case: Case, kind: str, filed_on: date, *, by: Any) -> Co
         end_open_clocks(case, (FILING_WINDOWS[kind],), filed_on, outcome="met")
     filing = CourtFiling.objects.create(case=case, kind=kind, court=_court(), filed_on=filed_on)
     before = {"tier": case.tier}
-    case.tier, case.current_organization = Tier.LITIGATION, filing.court
-    case.save(update_fields=["tier", "current_organization", "updated_at"])
+    # The court is recorded on the filing; the tribunal that decided keeps following the case there.
+    case.tier = Tier.LITIGATION
+    case.save(update_fields=["tier", "updated_at"])
     record_event(
         case, "court_filing_recorded", actor=by, before=before, after={"kind": kind, "filed_on": str(filed_on)}
     )

@@ -169,6 +169,7 @@ def seed_cases(users: dict[str, Any], employers: list[Employer], count: int) -> 
     streets = list(Street.objects.all())
     online_filers = [users["worker"]] + [online_worker(i) for i in range(30)]
     mediators = street_mediators(users["mediator"])
+    xinzhuang_tribunal = Organization.objects.get(code="xinzhuang-tribunal").pk
     for index in range(count):
         online = index % 3 != 2
         filer = online_filers[index % len(online_filers)] if online else users["clerk"]
@@ -178,6 +179,10 @@ def seed_cases(users: dict[str, Any], employers: list[Employer], count: int) -> 
             withdraw_case(case, by=filer, reason=DEMO_MARK + "双方已自行和解")
         elif case.current_organization_id in mediators:
             demo.advance(case, index, mediators[case.current_organization_id], filer)
+        if case.tier == Tier.ARBITRATION and not case.is_closed:
+            case.refresh_from_db()
+            staff = users["arbitrator"] if case.current_organization_id == xinzhuang_tribunal else users["clerk"]
+            demo.advance_arbitration(case, index // 3, staff, users["director"])
     fire_due_timers()  # back-dated window filings reach their deadlines: deemed unwilling, escalation offered
 
 
