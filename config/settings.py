@@ -177,6 +177,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "disputes.tasks.purge_idempotency_keys",
         "schedule": timedelta(hours=1),
     },
+    "roll-up-metric-counters": {
+        "task": "disputes.tasks.roll_up_metric_counters",
+        "schedule": timedelta(minutes=1),
+    },
+    "count-late-arbitrations": {
+        "task": "disputes.tasks.count_late_arbitrations",
+        "schedule": timedelta(minutes=1),
+    },
+    "reconcile-metric-counters": {
+        "task": "disputes.tasks.reconcile_metric_counters",
+        "schedule": timedelta(hours=24),
+    },
     "fire-workflow-timers": {
         "task": "workflows.tasks.fire_workflow_timers",
         "schedule": timedelta(minutes=1),
@@ -229,6 +241,17 @@ AWARD_LIMIT_ROLLS_FORWARD = env_bool("AWARD_LIMIT_ROLLS_FORWARD", True)
 ARBITRAL_REVIEW_WINDOW_DAYS = env_int("ARBITRAL_REVIEW_WINDOW_DAYS", 15)
 # The region whose minimum wage measures the final-award amount test (spec §4).
 MINIMUM_WAGE_REGION = env_str("MINIMUM_WAGE_REGION", "上海市")
+
+# Metric goals (spec/metrics.md) and the early-warning settings.
+EFFICACY_RATE_GOAL = env_str("EFFICACY_RATE_GOAL", "0.66")
+CLOSURE_RATE_GOAL = env_str("CLOSURE_RATE_GOAL", "0.95")
+EARLY_WARNING_RATE_GOAL = env_str("EARLY_WARNING_RATE_GOAL", "0.80")
+PRIOR_MEDIATION_RATE_GOAL = env_str("PRIOR_MEDIATION_RATE_GOAL", "0.65")
+COMPREHENSIVE_MEDIATION_RATE_GOAL = env_str("COMPREHENSIVE_MEDIATION_RATE_GOAL", "0.75")
+EARLY_WARNING_LOOKBACK_DAYS = env_int("EARLY_WARNING_LOOKBACK_DAYS", 90)
+# An automatic risk signal: this many workers filing against one employer within this many days.
+RISK_SIGNAL_MIN_WORKERS = env_int("RISK_SIGNAL_MIN_WORKERS", 5)
+RISK_SIGNAL_WINDOW_DAYS = env_int("RISK_SIGNAL_WINDOW_DAYS", 30)
 
 # Idempotency keys are kept this long; a retry after that creates a new resource.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48))

@@ -12,3 +12,32 @@ def purge_idempotency_keys() -> int:
 
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - settings.IDEMPOTENCY_KEY_TTL).delete()
     return deleted
+
+
+@shared_task(name="disputes.tasks.roll_up_metric_counters", acks_late=True)
+def roll_up_metric_counters() -> int:
+    """Fold appended metric deltas into per-day rows; returns how many were folded."""
+    from disputes.services.counters import roll_up
+
+    return roll_up()
+
+
+@shared_task(name="disputes.tasks.count_late_arbitrations", acks_late=True)
+def count_late_arbitrations() -> int:
+    """Count open arbitrations past their award limit as late, on the day the limit ran out."""
+    from disputes.services.arbitration import count_late_arbitrations as count
+
+    return count()
+
+
+@shared_task(name="disputes.tasks.reconcile_metric_counters", acks_late=True)
+def reconcile_metric_counters() -> int:
+    """Recount every counter from the source rows, log and repair drift; returns how many differed."""
+    import logging
+
+    from disputes.services.reconcile import reconcile
+
+    drifts = reconcile(repair=True)
+    for drift in drifts:
+        logging.getLogger(__name__).warning("metric drift repaired: %s", drift)
+    return len(drifts)

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class RealtimeConfig(AppConfig):
     name = "realtime"
     verbose_name = _("实时推送")
+
+    def ready(self) -> None:
+        from realtime import receivers  # noqa: F401 - connects the task-list broadcasts

@@ -23,3 +23,42 @@ def broadcast_case_event(case_id: int, event_id: int) -> None:
         async_to_sync(layer.group_send)(case_group(case_id), {"type": "case.event", "event_id": event_id})
     except Exception:
         logger.exception("broadcast of case %s event %s failed", case_id, event_id)
+
+
+METRICS_GROUP = "metrics.district"
+
+
+def metrics_group(street_id: int | None) -> str:
+    return f"metrics.street.{street_id}" if street_id else METRICS_GROUP
+
+
+def broadcast_metrics(street_id: int) -> None:
+    """Tell the district's and the street's metric watchers that a counter changed; they re-read."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        for group in (METRICS_GROUP, metrics_group(street_id)):
+            async_to_sync(layer.group_send)(group, {"type": "metrics.changed", "street": street_id})
+    except Exception:
+        logger.exception("metrics broadcast for street %s failed", street_id)
+
+
+QUEUE_ALL = "queue.all"
+
+
+def queue_group(organization_id: int) -> str:
+    return f"queue.{organization_id}"
+
+
+def broadcast_queue_change(organization_id: int | None, task_id: int) -> None:
+    """A task of the organization appeared, was claimed or changed state: its task lists refresh."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    groups = [QUEUE_ALL] + ([queue_group(organization_id)] if organization_id else [])
+    try:
+        for group in groups:
+            async_to_sync(layer.group_send)(group, {"type": "queue.changed", "task": task_id})
+    except Exception:
+        logger.exception("queue broadcast for organization %s failed", organization_id)

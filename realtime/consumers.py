@@ -8,8 +8,17 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from disputes.api.errors import INVALID_INPUT_MESSAGE, BilingualInputError, in_both
+from disputes.api.validation import validated_input
+from disputes.errors import DomainError
 from disputes.models import Case, CaseEvent
-from realtime.broadcast import case_group
+from disputes.services.mediation import AgreementDetails, AgreementItemDetails
+from realtime.api import RoomMessageSerializer
+from realtime.broadcast import QUEUE_ALL, case_group, metrics_group, queue_group
+from realtime.models import RoomMessage
+from realtime.permissions import can_read_room
+from realtime.services import post_message, record_outcome_in_room, room_group
+from workflows.api import MediationOutcomeInput
 
 # Close codes: 4401 not signed in, 4404 not visible (the same answer as the API's 404).
 CLOSE_UNAUTHENTICATED = 4401
@@ -73,3 +82,185 @@ class CaseConsumer(AsyncJsonWebsocketConsumer):
     def _events_after(self, event_id: int) -> list[dict[str, Any]]:
         events = CaseEvent.objects.filter(case_id=self.case_id, pk__gt=event_id).select_related("actor").order_by("pk")
         return [_event_payload(e) for e in events[:500]]
+
+
+# --- the online mediation room --------------------------------------------------------------------------------
+
+ROOM_CATCH_UP_LIMIT = 500
+
+
+def _after_id(scope: dict[str, Any]) -> int:
+    query = parse_qs(scope.get("query_string", b"").decode())
+    after = query.get("after", ["0"])[0]
+    return int(after) if after.isdigit() else 0
+
+
+def _agreement_details(data: dict[str, Any] | None) -> AgreementDetails | None:
+    if not data:
+        return None
+    items = [AgreementItemDetails(**item) for item in data["items"]]
+    return AgreementDetails(signed_on=data["signed_on"], items=items)
+
+
+def _error_frame(error: DomainError | BilingualInputError) -> dict[str, Any]:
+    if isinstance(error, BilingualInputError):
+        zh, en = in_both(INVALID_INPUT_MESSAGE)
+        return {"type": "error", "code": "invalid_input", "message_zh": zh, "message_en": en}
+    zh, en = in_both(error.message)
+    return {"type": "error", "code": error.code, "message_zh": zh, "message_en": en}
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    """A case's mediation room: catch-up from ?after=<message id>, then each new message in id order.
+
+    Frames out: {"type": "message", "id", "author", "author_role", "body", "html_body", "created_at"},
+    {"type": "outcome", "outcome"} and {"type": "error", "code", "message_zh", "message_en"}.
+    `body` is plain text, never HTML: a page shows it with `textContent` (never innerHTML); `html_body`
+    is the same text already escaped, with <br> line breaks, for clients that can only insert markup.
+    Frames in: {"body": "..."} posts; {"action": "record_outcome", "outcome", "note", "agreement"} is the
+    mediator recording the mediation outcome. Both go through realtime.services; nothing is saved here.
+    """
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
+        if not await self._readable(user):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        await self.channel_layer.group_add(room_group(self.case_id), self.channel_name)
+        await self.accept()
+        self.last_sent = _after_id(self.scope)
+        await self._send_messages_since()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "last_sent"):
+            await self.channel_layer.group_discard(room_group(self.case_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            content = {}
+        try:
+            if content.get("action") == "record_outcome":
+                await self._record_outcome(content)
+            else:
+                await self._post(content.get("body"))
+        except (DomainError, BilingualInputError) as error:
+            await self.send_json(_error_frame(error))
+
+    async def room_message(self, message: dict[str, Any]) -> None:
+        if message["message_id"] > self.last_sent:
+            await self._send_messages_since()
+
+    async def room_outcome(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "outcome", "outcome": message["outcome"]})
+
+    async def _send_messages_since(self) -> None:
+        # Reading from the database (not the push) keeps id order and fills any gap a lost push left.
+        for payload in await self._messages_after(self.last_sent):
+            await self.send_json(payload)
+            self.last_sent = payload["id"]
+
+    @database_sync_to_async
+    def _readable(self, user: Any) -> bool:
+        case = Case.objects.filter(pk=self.case_id).first()
+        return case is not None and can_read_room(user, case)
+
+    @database_sync_to_async
+    def _messages_after(self, message_id: int) -> list[dict[str, Any]]:
+        messages = RoomMessage.objects.filter(case_id=self.case_id, pk__gt=message_id).select_related("author")
+        rows = messages.order_by("pk")[:ROOM_CATCH_UP_LIMIT]
+        return [{"type": "message", **RoomMessageSerializer(m).data} for m in rows]
+
+    # The case is read afresh for each command: the outcome moves it on while the room stays open.
+    @database_sync_to_async
+    def _post(self, body: Any) -> None:
+        if not isinstance(body, str):
+            raise DomainError(INVALID_INPUT_MESSAGE, code="invalid_input")
+        post_message(Case.objects.get(pk=self.case_id), self.scope["user"], body)
+
+    @database_sync_to_async
+    def _record_outcome(self, content: dict[str, Any]) -> None:
+        data = validated_input(MediationOutcomeInput, content)
+        case, agreement = Case.objects.get(pk=self.case_id), _agreement_details(data["agreement"])
+        record_outcome_in_room(case, self.scope["user"], data["outcome"], data["note"], agreement)
+
+
+class MetricsConsumer(AsyncJsonWebsocketConsumer):
+    """Live figures for the district or one street: sends the current report, then again on every change."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not await self._is_staff(user):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.street_id: int | None = kwargs.get("street_id")
+        self.group = metrics_group(self.street_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._send_report()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def metrics_changed(self, message: dict[str, Any]) -> None:
+        await self._send_report()
+
+    async def _send_report(self) -> None:
+        await self.send_json({"type": "metrics", **await self._report()})
+
+    @database_sync_to_async
+    def _is_staff(self, user: Any) -> bool:
+        from disputes.roles import STAFF_ROLES, has_role
+
+        return bool(user.is_superuser or has_role(user, *STAFF_ROLES))
+
+    @database_sync_to_async
+    def _report(self) -> dict[str, Any]:
+        from datetime import date
+
+        from django.utils import timezone
+
+        from disputes import metric_report
+
+        year = timezone.localdate().year
+        return metric_report.report(date(year, 1, 1), date(year, 12, 31), self.street_id)
+
+
+class QueueConsumer(AsyncJsonWebsocketConsumer):
+    """Tells a staff member's task-list pages that a task of their organization (or beneath it) changed."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.groups_joined = await self._groups(user)
+        if not self.groups_joined:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def queue_changed(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "queue_changed", "task": message["task"]})
+
+    @database_sync_to_async
+    def _groups(self, user: Any) -> list[str]:
+        from disputes.permissions import sees_every_case, staff_scope_ids
+
+        if sees_every_case(user):
+            return [QUEUE_ALL]
+        return [queue_group(org) for org in sorted(staff_scope_ids(user))]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import websockets
 
-from tests.serving import Browser, free_port, manage, serving, wait_for_http
+from tests.serving import Browser, free_port, manage, run_async, serving, wait_for_http
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_websocket_on_the_same_process_sends_the_case_log(embedded_server: tuple
         async with websockets.connect(url, additional_headers=headers) as socket:
             return json.loads(await asyncio.wait_for(socket.recv(), 5))
 
-    assert (asyncio.run(first_message()))["kind"] == "case_opened"
+    assert run_async(first_message)["kind"] == "case_opened"
 
 
 def test_ticker_runs_the_periodic_jobs(embedded_server: tuple[str, Path]) -> None:

@@ -122,6 +122,18 @@ def _mediator(pk: int) -> Any:
     return found
 
 
+def _assign(case: Case, user: Any, data: dict[str, Any]) -> None:
+    steps.require(steps.staff_checks(case)[1], user, case)  # before looking the colleague up
+    steps.assign(case, _mediator(data["mediator"]), user)
+
+
+def _reroute(case: Case, user: Any, data: dict[str, Any]) -> None:
+    steps.require(permissions.can_lead_mediation, user, case)
+    organization = _organization(data["organization"])
+    assert organization is not None
+    steps.reroute(case, organization, data["reason"], user)
+
+
 def _outcome(case: Case, user: Any, data: dict[str, Any]) -> None:
     def perform(c: Case) -> None:
         steps.perform_outcome(c, user, data["outcome"], data["note"], _agreement(data["agreement"]))
@@ -170,7 +182,7 @@ MEDIATION_ACTIONS: tuple[Action, ...] = (
         "assign",
         "负责人指派或改派调解员 / a lead assigns or reassigns",
         AssignInput,
-        lambda c, u, d: steps.assign(c, _mediator(d["mediator"]), u),
+        _assign,
     ),
     Action(
         "accept_mediation",
@@ -224,7 +236,7 @@ MEDIATION_ACTIONS: tuple[Action, ...] = (
         "reroute",
         "负责人改派调解组织 / a lead reroutes the case",
         RerouteInput,
-        lambda c, u, d: steps.reroute(c, _organization(d["organization"]), d["reason"], u),
+        _reroute,
     ),
 )
 

@@ -68,14 +68,15 @@ def deny() -> None:
     raise ActionForbidden(_("您不能在本案中执行这一步。"), code="action_forbidden")
 
 
-def _allowed(check: Callable[[Any, Case], bool], user: Any, case: Case) -> None:
+def require(check: Callable[[Any, Case], bool], user: Any, case: Case) -> None:
+    """403 unless `check` allows the user on this (visible) case."""
     if not check(user, case):
         deny()
 
 
 def run_handle(case: Case, node: str, check: Callable[[Any, Case], bool], user: Any, **kwargs: Any) -> None:
     """Complete a waiting (Handle) step taken by a party or by staff for them."""
-    _allowed(check, user, case)
+    require(check, user, case)
     task = open_task(case, node)
     try:
         getattr(flow(), node).run(task, by=user, **kwargs)
@@ -85,7 +86,7 @@ def run_handle(case: Case, node: str, check: Callable[[Any, Case], bool], user: 
 
 def claim(case: Case, user: Any) -> Task:
     """A mediator (or arbitration staff) takes the organization's open task for the case into their inbox."""
-    _allowed(staff_checks(case)[0], user, case)
+    require(staff_checks(case)[0], user, case)
     task = open_task(case, *STAFF_NODES)
     try:
         with task.activation() as activation:
@@ -101,7 +102,7 @@ def claim(case: Case, user: Any) -> Task:
 def assign(case: Case, mediator: Any, user: Any) -> Task:
     """A lead (or a clerk) assigns or reassigns the open task to a colleague of the organization."""
     works, leads = staff_checks(case)
-    _allowed(leads, user, case)
+    require(leads, user, case)
     task = open_task(case, *STAFF_NODES)
     if not works(mediator, case):
         raise ActionForbidden(_("只能指派给本组织的调解员。"), code="not_a_mediator_here")
@@ -118,7 +119,7 @@ def assign(case: Case, mediator: Any, user: Any) -> Task:
 
 def run_staff_step(case: Case, node: str, user: Any, perform: Callable[[Case], object]) -> None:
     """Do a staff step from the API: claim it if free, then perform it as its owner."""
-    _allowed(staff_checks(case)[0], user, case)
+    require(staff_checks(case)[0], user, case)
     task = open_task(case, node)
     with task.activation() as activation:
         _still_open(activation.task)
@@ -138,7 +139,7 @@ def run_hearing_stage(case: Case, user: Any, perform: Callable[[Case], object]) 
     Any of the tribunal's staff may record it; once the arbitration has closed, the hearing task is
     completed and the process moves on (to the litigation windows, or to its end).
     """
-    _allowed(permissions.can_handle_arbitration, user, case)
+    require(permissions.can_handle_arbitration, user, case)
     task = open_task(case, "hear_case")
     with task.activation() as activation:
         _still_open(activation.task)
@@ -153,7 +154,7 @@ def run_hearing_stage(case: Case, user: Any, perform: Callable[[Case], object]) 
 
 def record_court_filing(case: Case, user: Any, kind: str, filed_on: Any) -> None:
     """The first filing moves the process to the court stage; later ones are recorded there."""
-    _allowed(permissions.can_act_for_party, user, case)
+    require(permissions.can_act_for_party, user, case)
     if Task.objects.filter(process_id=case.process_id, flow_task=flow().await_litigation, status__in=OPEN).exists():
         run_handle(case, "await_litigation", permissions.can_act_for_party, user, kind=kind, filed_on=filed_on)
         return
@@ -163,7 +164,7 @@ def record_court_filing(case: Case, user: Any, kind: str, filed_on: Any) -> None
 
 def record_court_decision(case: Case, user: Any, outcome: str, decided_on: Any) -> None:
     """A decision on the last pending filing ends the court stage; earlier ones are recorded there."""
-    _allowed(permissions.can_act_for_party, user, case)
+    require(permissions.can_act_for_party, user, case)
     open_task(case, "court_stage")
     if case.court_filings.filter(outcome="").count() == 1:
         run_handle(case, "court_stage", permissions.can_act_for_party, user, outcome=outcome, decided_on=decided_on)
@@ -220,5 +221,5 @@ def reroute(case: Case, organization: Any, reason: str, user: Any) -> None:
 
 def elect_representatives(case: Case, user: Any, worker_ids: list[int]) -> None:
     """Collective disputes: the claimants' 3–5 elected representatives (Rules 63)."""
-    _allowed(permissions.can_act_for_party, user, case)
+    require(permissions.can_act_for_party, user, case)
     mediation.elect_representatives(case, worker_ids, by=user)

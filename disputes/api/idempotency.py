@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +21,13 @@ from disputes.errors import DomainError
 from disputes.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="每个创建请求的唯一键；重试时原样重发，返回首次结果 / unique per creating request; resend on retry",
+)
 MAX_KEY_LENGTH = 200
 
 

@@ -26,6 +26,7 @@ from disputes.models.cases import (
     Tier,
 )
 from disputes.models.clocks import OPEN_STATES, Clock, ClockEvent, ClockEventKind, ClockState
+from disputes.models.early_warning import CollectiveIncident, RiskReport, RiskSource
 from disputes.models.geography import Street, StreetKind
 from disputes.models.idempotency import IdempotencyKey
 from disputes.models.mediation import (
@@ -39,6 +40,7 @@ from disputes.models.mediation import (
     PaymentFollowUp,
     Performance,
 )
+from disputes.models.metrics import MetricDaily, MetricDelta
 from disputes.models.organizations import Organization, OrganizationKind, StaffMembership
 from disputes.models.parties import Employer, Industry, Worker
 from disputes.models.wages import MinimumWage
@@ -67,6 +69,7 @@ __all__ = [
     "ClockEventKind",
     "ClockState",
     "ClosureKind",
+    "CollectiveIncident",
     "CourtFiling",
     "CourtOutcome",
     "DayKind",
@@ -78,6 +81,8 @@ __all__ = [
     "Industry",
     "Mediation",
     "MediationOutcome",
+    "MetricDaily",
+    "MetricDelta",
     "MinimumWage",
     "Negotiation",
     "NegotiationOutcome",
@@ -86,6 +91,8 @@ __all__ = [
     "OrganizationKind",
     "PaymentFollowUp",
     "Performance",
+    "RiskReport",
+    "RiskSource",
     "StaffMembership",
     "Street",
     "StreetKind",

@@ -52,6 +52,10 @@ class Arbitration(models.Model):
     defence_received_on = models.DateField(_("收到答辩书日"), null=True, blank=True)
     closure = models.CharField(_("结案方式"), max_length=20, choices=ArbitralClosure.choices, blank=True)
     closed_on = models.DateField(_("结案日"), null=True, blank=True)
+    # The closure rate counts each accepted case once, on its decision day: its closure day when closed
+    # on time, otherwise the day its limit ran out (spec/metrics.md §2).
+    decided_on = models.DateField(_("结案率计入日"), null=True, blank=True)
+    decided_on_time = models.BooleanField(_("审限内结案"), null=True)
 
     objects = ArbitrationQuerySet.as_manager()
 

@@ -10,9 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disputes.errors import DomainError, NotAllowedInState
-from disputes.models import Agreement, Case, ClosureKind, NonPerformanceRoute, PaymentFollowUp, Performance, Tier
+from disputes.models import (
+    Agreement,
+    Case,
+    ClosureKind,
+    NonPerformanceRoute,
+    OrganizationKind,
+    PaymentFollowUp,
+    Performance,
+    Tier,
+)
 from disputes.services.audit import record_event
 from disputes.services.clocks import end_open_clocks
+from disputes.services.closure import close_case
+from disputes.services.counters import bump
 from disputes.services.mediation import hand_to_arbitration
 
 AGREEMENT_RULES = ("agreement.arbitral_review", "agreement.judicial_confirmation")
@@ -40,15 +51,26 @@ def record_payment_follow_up(
     follow_up = PaymentFollowUp.objects.create(
         agreement=agreement, performance=performance, amount_paid=amount_paid, note=note, recorded_by=by
     )
+    _count_performance(case, agreement, follow_up)
     agreement.performance = performance
     agreement.save(update_fields=["performance"])
     if performance == Performance.PERFORMED:
-        case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, ClosureKind.MEDIATION_AGREEMENT, timezone.now()
-        case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+        close_case(case, ClosureKind.MEDIATION_AGREEMENT)
     record_event(
         case, "payment_followed_up", actor=by, after={"performance": performance, "tier": case.tier}, note=note
     )
     return follow_up
+
+
+def _count_performance(case: Case, agreement: Agreement, follow_up: PaymentFollowUp) -> None:
+    """The honest efficacy variants: a street centre's agreement found performed (and paid in full)."""
+    first = agreement.performance != Performance.PERFORMED and follow_up.performance == Performance.PERFORMED
+    if not first or agreement.mediation.organization.kind != OrganizationKind.STREET_MEDIATION_CENTRE:
+        return
+    bump(case, "street_agreement_performed", follow_up.recorded_at)
+    owed = sum((item.amount or Decimal(0) for item in agreement.items.all()), Decimal(0))
+    if follow_up.amount_paid is not None and follow_up.amount_paid >= owed:
+        bump(case, "street_agreement_paid_in_full", follow_up.recorded_at)
 
 
 @transaction.atomic

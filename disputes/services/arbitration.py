@@ -30,11 +30,12 @@ from disputes.models import (
     ClosureKind,
     Hearing,
     MinimumWage,
-    Tier,
 )
 from disputes.permissions import can_approve_for_commission
 from disputes.services.audit import record_event
 from disputes.services.clocks import apply_clock_event, begin_clock, end_open_clocks, open_clock
+from disputes.services.closure import close_case
+from disputes.services.counters import bump
 
 AWARD = "arbitration.award"
 RESTART_REASONS = {
@@ -97,6 +98,9 @@ def accept_arbitration(case: Case, *, by: Any, on: date | None = None) -> Arbitr
     arbitration.accepted_on = today
     arbitration.number = f"闵劳人仲（{today.year}）办字第{case.pk:06d}号"
     arbitration.save(update_fields=["accepted_on", "number"])
+    bump(case, "arbitration_accepted", today)
+    if case.mediations.filter(accepted_at__isnull=False).exists():
+        bump(case, "arbitration_accepted_after_mediation", today)
     end_open_clocks(case, ("arbitration.acceptance",), today, outcome="met")
     for rule in (AWARD, "arbitration.service", "arbitration.panel_notice"):
         begin_clock(case, rule, today)
@@ -339,9 +343,22 @@ def extend_award_limit(case: Case, days: int, reason: str, *, by: Any) -> Any:
 # --- closing the arbitration ---------------------------------------------------------------------------------
 
 
+def decide_for_closure_rate(case: Case, arbitration: Arbitration, on_time: bool, day: date) -> None:
+    """Count the case once for the closure rate, on its decision day (spec/metrics.md §2)."""
+    if arbitration.decided_on is not None:
+        return
+    arbitration.decided_on, arbitration.decided_on_time = day, on_time
+    arbitration.save(update_fields=["decided_on", "decided_on_time"])
+    bump(case, "arbitration_on_time" if on_time else "arbitration_late", day)
+
+
 def _close_arbitration(case: Case, arbitration: Arbitration, closure: str, on: date, case_closure: str | None) -> None:
     arbitration.closure, arbitration.closed_on = closure, on
     arbitration.save(update_fields=["closure", "closed_on"])
+    limit = open_clock(case, AWARD)
+    due_on = limit.due_on if limit else None
+    late = due_on is not None and on > due_on
+    decide_for_closure_rate(case, arbitration, not late, due_on if late and due_on else on)
     end_open_clocks(case, (AWARD,), on, outcome="met")
     end_open_clocks(
         case,
@@ -356,8 +373,7 @@ def _close_arbitration(case: Case, arbitration: Arbitration, closure: str, on: d
         outcome="stopped",
     )
     if case_closure:
-        case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, case_closure, timezone.now()
-        case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+        close_case(case, case_closure)
 
 
 @transaction.atomic
@@ -464,3 +480,28 @@ def assign_arbitrator(case: Case, arbitrator: Any, *, by: Any) -> Arbitration:
     current.save(update_fields=["arbitrator"])
     record_event(case, "arbitrator_assigned", actor=by, before=before, after={"arbitrator": arbitrator.pk})
     return current
+
+
+@transaction.atomic
+def count_late_arbitrations(today: date | None = None) -> int:
+    """Open arbitrations whose award limit has run out count as late on that day (once each)."""
+    today = today or _today()
+    late = (
+        Arbitration.objects.filter(
+            decided_on__isnull=True,
+            accepted_on__isnull=False,
+            closed_on__isnull=True,
+            case__clocks__rule=AWARD,
+            case__clocks__state="running",
+            case__clocks__due_on__lt=today,
+        )
+        .select_related("case")
+        .select_for_update(of=("self",))
+    )
+    counted = 0
+    for arbitration in late:
+        clock = open_clock(arbitration.case, AWARD)
+        if clock is not None and clock.due_on is not None and clock.due_on < today:
+            decide_for_closure_rate(arbitration.case, arbitration, False, clock.due_on)
+            counted += 1
+    return counted

@@ -37,6 +37,8 @@ from disputes.roles import Role, has_role
 from disputes.services.arbitration import close_on_withdrawal
 from disputes.services.audit import record_event
 from disputes.services.clocks import end_open_clocks, start_limitation_at_filing
+from disputes.services.closure import close_case
+from disputes.services.early_warning import signal_for_new_case
 from disputes.services.parties import EmployerDetails, WorkerDetails, prepare_employer, prepare_worker
 from disputes.services.routing import initial_organization
 
@@ -246,6 +248,7 @@ def _store_case(
         item.case = case
     ClaimItem.objects.bulk_create(items)
     limitation = start_limitation_at_filing(case)
+    signal_for_new_case(case)
     record_event(
         case, "case_opened", actor=by, after={**_snapshot(case), "limitation": _limitation_summary(limitation)}
     )
@@ -281,8 +284,7 @@ def withdraw_case(case: Case, *, by: Any, reason: str = "") -> Case:
     if case.is_closed:
         raise NotAllowedInState(_("案件已结案，不能撤回。"), code="case_already_closed")
     before = {"tier": case.tier}
-    case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, ClosureKind.WITHDRAWN, timezone.now()
-    case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+    close_case(case, ClosureKind.WITHDRAWN)
     close_on_withdrawal(case)  # an accepted arbitration closes as withdrawn (its award limit met)
     end_open_clocks(
         case, tuple(rule for rule in RULES if rule != "limitation"), timezone.localdate(), outcome="stopped"

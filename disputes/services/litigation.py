@@ -23,6 +23,7 @@ from disputes.models import (
 from disputes.services.arbitration import current_arbitration, current_award
 from disputes.services.audit import record_event
 from disputes.services.clocks import end_open_clocks, open_clock
+from disputes.services.closure import close_case
 
 WINDOW_RULES = ("litigation.suit", "litigation.employer_revocation")
 # Which window each kind of filing must be inside.
@@ -88,8 +89,7 @@ def record_court_decision(case: Case, outcome: str, decided_on: date, *, by: Any
     filing.save(update_fields=["outcome", "decided_on"])
     if not case.court_filings.filter(outcome="").exists():
         end_open_clocks(case, WINDOW_RULES, decided_on, outcome="stopped")
-        case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, ClosureKind.COURT_DECISION, timezone.now()
-        case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+        close_case(case, ClosureKind.COURT_DECISION)
     record_event(case, "court_decision_recorded", actor=by, after={"outcome": outcome, "tier": case.tier})
     return filing
 
@@ -103,6 +103,5 @@ def give_award_effect(case: Case) -> None:
     end_open_clocks(case, WINDOW_RULES, timezone.localdate(), outcome="missed")
     award.took_effect_on = timezone.localdate()
     award.save(update_fields=["took_effect_on"])
-    case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, ClosureKind.ARBITRAL_AWARD, timezone.now()
-    case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+    close_case(case, ClosureKind.ARBITRAL_AWARD)
     record_event(case, "award_took_effect", after={"on": str(award.took_effect_on)})

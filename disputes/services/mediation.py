@@ -33,6 +33,8 @@ from disputes.models.organizations import MEDIATION_KINDS
 from disputes.permissions import can_lead_mediation
 from disputes.services.audit import record_event
 from disputes.services.clocks import begin_clock, end_open_clocks, extend_clock, open_clock
+from disputes.services.closure import close_case
+from disputes.services.counters import bump
 from disputes.services.routing import initial_organization
 
 NEGOTIATION_RULES = ("negotiation.response",)
@@ -47,8 +49,7 @@ def _today() -> date:
 
 
 def _close(case: Case, kind: str) -> None:
-    case.tier, case.closure_kind, case.closed_at = Tier.CLOSED, kind, timezone.now()
-    case.save(update_fields=["tier", "closure_kind", "closed_at", "updated_at"])
+    close_case(case, kind)
 
 
 def _require_open(case: Case) -> None:
@@ -154,6 +155,7 @@ def accept_mediation(case: Case, *, by: Any) -> Mediation:
         raise NotAllowedInState(_("该调解申请已受理。"), code="already_accepted")
     mediation.accepted_at = timezone.now()
     mediation.save(update_fields=["accepted_at"])
+    bump(case, "mediation_accepted", mediation.accepted_at)
     end_open_clocks(case, ACCEPTANCE_RULES, _today(), outcome="met")
     if mediation.is_gig:
         begin_clock(case, "mediation.gig_window", _today())
@@ -273,11 +275,21 @@ def record_mediation_outcome(
         _store_agreement(case, mediation, agreement)
     mediation.outcome, mediation.concluded_at, mediation.note = outcome, timezone.now(), note
     mediation.save(update_fields=["outcome", "concluded_at", "note"])
+    count_conclusion(case, mediation)
     end_open_clocks(case, WINDOW_RULES, _today(), outcome="met" if outcome == MediationOutcome.AGREEMENT else "stopped")
     if outcome == MediationOutcome.WITHDRAWN:
         _close(case, ClosureKind.WITHDRAWN)
     record_event(case, "mediation_concluded", actor=by, after={"outcome": outcome, "tier": case.tier}, note=note)
     return mediation
+
+
+def count_conclusion(case: Case, mediation: Mediation) -> None:
+    """调解成功率 counts every concluded mediation; the efficacy rate the street centres' agreements."""
+    bump(case, "mediation_concluded", mediation.concluded_at)  # type: ignore[arg-type]
+    if mediation.outcome == MediationOutcome.AGREEMENT:
+        bump(case, "mediation_succeeded", mediation.concluded_at)  # type: ignore[arg-type]
+        if mediation.organization.kind == OrganizationKind.STREET_MEDIATION_CENTRE:
+            bump(case, "street_agreement", mediation.concluded_at)  # type: ignore[arg-type]
 
 
 def _store_agreement(case: Case, mediation: Mediation, details: AgreementDetails | None) -> Agreement:
@@ -332,6 +344,7 @@ def hand_to_arbitration(case: Case, *, by: Any = None, reason: str = "") -> Case
     if mediation is not None and mediation.accepted_at and not mediation.outcome:
         mediation.outcome, mediation.concluded_at = MediationOutcome.FAILED, timezone.now()
         mediation.save(update_fields=["outcome", "concluded_at"])
+        count_conclusion(case, mediation)
     end_open_clocks(case, NEGOTIATION_RULES + WINDOW_RULES + ACCEPTANCE_RULES, _today(), outcome="stopped")
     case.tier = Tier.ARBITRATION
     case.current_organization = initial_organization(

@@ -15,7 +15,7 @@ import websockets
 from celery import Celery
 from django.conf import settings
 
-from tests.serving import Browser, free_port, manage, serving, wait_for_http
+from tests.serving import Browser, free_port, manage, run_async, serving, wait_for_http
 
 pytestmark = pytest.mark.services
 
@@ -72,7 +72,7 @@ def test_daphne_serves_websockets_with_the_gunicorn_session(redis_server: dict[s
         async with websockets.connect(f"{redis_server['ws']}/ws/cases/{case_id}/", additional_headers=headers) as ws:
             return dict(json.loads(await asyncio.wait_for(ws.recv(), 10)))
 
-    assert asyncio.run(first_message())["kind"] == "case_opened"
+    assert run_async(first_message)["kind"] == "case_opened"
 
 
 def test_celery_worker_runs_tasks_and_beat_registers_the_schedule(redis_server: dict[str, Any]) -> None:

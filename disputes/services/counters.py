@@ -1,0 +1,120 @@
+"""Metric counters: bumped inside the transaction of the event, rolled up, read per period, reconciled.
+
+Days are Asia/Shanghai calendar dates; a case counts for its workplace street.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from disputes.models import Case, MetricDaily, MetricDelta
+
+KEYS = (
+    "mediation_accepted",
+    "arbitration_accepted",
+    "arbitration_accepted_after_mediation",
+    "street_agreement",
+    "street_agreement_performed",
+    "street_agreement_paid_in_full",
+    "arbitration_on_time",
+    "arbitration_late",
+    "incident",
+    "incident_warned",
+    "closed",
+    "closed_by_prior_mediation",
+    "closed_by_mediation",
+    "mediation_concluded",
+    "mediation_succeeded",
+)
+
+
+def local_day(moment: datetime | date) -> date:
+    return timezone.localdate(moment) if isinstance(moment, datetime) else moment
+
+
+def bump(case: Case, key: str, day: datetime | date, delta: int = 1) -> None:
+    """Count one event of `case` on `day` (in the caller's transaction; never a shared hot row)."""
+    bump_street(case.workplace_street_id, key, day, delta)
+
+
+def bump_street(street_id: int, key: str, day: datetime | date, delta: int = 1) -> None:
+    assert key in KEYS, key
+    MetricDelta.objects.create(street_id=street_id, key=key, day=local_day(day), delta=delta)
+    from realtime.broadcast import broadcast_metrics
+
+    transaction.on_commit(lambda: broadcast_metrics(street_id))
+
+
+_UPSERT = (
+    "INSERT INTO disputes_metricdaily (key, day, street_id, value) VALUES (%s, %s, %s, %s) "
+    "ON CONFLICT (key, day, street_id) DO UPDATE SET value = disputes_metricdaily.value + excluded.value"
+)
+
+
+@transaction.atomic
+def roll_up() -> int:
+    """Fold the appended deltas into per-day rows; returns how many deltas were folded."""
+    rows = list(
+        MetricDelta.objects.select_for_update()
+        .order_by("id")
+        .values_list("id", "key", "day", "street_id", "delta")[:50000]
+    )
+    totals: Counter[tuple[str, date, int]] = Counter()
+    for _id, key, day, street_id, delta in rows:
+        totals[(key, day, street_id)] += delta
+    with connection.cursor() as cursor:
+        cursor.executemany(_UPSERT, [(k, d, s, v) for (k, d, s), v in totals.items()])
+    MetricDelta.objects.filter(id__in=[row[0] for row in rows]).delete()
+    return len(rows)
+
+
+def totals(keys: Iterable[str], start: date, end: date, street_id: int | None = None) -> dict[str, int]:
+    """Each counter summed over [start, end] (inclusive), district-wide or for one street."""
+    keys = list(keys)
+    counts = dict.fromkeys(keys, 0)
+    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
+        rows = model.objects.filter(key__in=keys, day__range=(start, end))
+        if street_id is not None:
+            rows = rows.filter(street_id=street_id)
+        for key, total in rows.values_list("key").annotate(total=Sum(field)):
+            counts[key] += total or 0
+    return counts
+
+
+def by_day(keys: Iterable[str], start: date, end: date, street_id: int | None = None) -> dict[tuple[str, date], int]:
+    """Counters per (key, day), for trend charts."""
+    counts: Counter[tuple[str, date]] = Counter()
+    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
+        rows = model.objects.filter(key__in=list(keys), day__range=(start, end))
+        if street_id is not None:
+            rows = rows.filter(street_id=street_id)
+        for key, day, total in rows.values_list("key", "day").annotate(total=Sum(field)):
+            counts[(key, day)] += total or 0
+    return dict(counts)
+
+
+def by_street(keys: Iterable[str], start: date, end: date) -> dict[tuple[str, int], int]:
+    """Counters per (key, street), for the per-street comparison."""
+    counts: Counter[tuple[str, int]] = Counter()
+    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
+        rows = model.objects.filter(key__in=list(keys), day__range=(start, end))
+        for key, street_id, total in rows.values_list("key", "street_id").annotate(total=Sum(field)):
+            counts[(key, street_id)] += total or 0
+    return dict(counts)
+
+
+def snapshot() -> dict[tuple[str, date, int], int]:
+    """Every counter per (key, day, street), rolled up or not: what reconciliation compares."""
+    counts: Counter[tuple[str, date, int]] = Counter()
+    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
+        for key, day, street_id, total in model.objects.values_list("key", "day", "street_id").annotate(
+            total=Sum(field)
+        ):
+            counts[(key, day, street_id)] += total or 0
+    return {k: v for k, v in counts.items() if v}
