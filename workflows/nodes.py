@@ -63,3 +63,24 @@ class ArbitrationTask(MediationTask):
         if task.owner_id is None:
             return False
         return bool(is_owner(task.owner, user)) or can_assign_arbitration(user, case)
+
+
+def queue_stamp(process_id: int) -> dict[str, Any]:
+    """What a staff task's queue is filtered and sorted on, kept on the task row so one index serves it."""
+    row = Case.objects.filter(process_id=process_id).values("current_organization_id", "is_collective").first()
+    if row is None:
+        return {}
+    # 1/0 rather than a JSON boolean: both databases cast it to an integer alike.
+    return {"organization": row["current_organization_id"], "collective": int(row["is_collective"])}
+
+
+class StampedActivation(flow.View.activation_class):
+    """Creates the task with its queue stamp (organization, collective) in `Task.data`."""
+
+    @classmethod
+    def create(cls, flow_task: Any, prev_activation: Any, token: Any, data: Any = None, seed: Any = None) -> Any:
+        stamped = {**(data or {}), **queue_stamp(prev_activation.process.pk)}
+        return super().create(flow_task, prev_activation, token, data=stamped, seed=seed)
+
+
+MediationTask.activation_class = StampedActivation

@@ -21,6 +21,7 @@ from disputes.errors import ActionForbidden, NotAllowedInState
 from disputes.models import Case, Tier
 from disputes.services import agreements, arbitration, litigation, mediation
 from disputes.services.mediation import AgreementDetails
+from workflows.nodes import queue_stamp
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.SCHEDULED)
 MEDIATION_NODES = ("accept_mediation", "mediate", "follow_up")
@@ -213,10 +214,11 @@ def perform_follow_up(case: Case, user: Any, performance: str, amount_paid: Any 
 def reroute(case: Case, organization: Any, reason: str, user: Any) -> None:
     """A lead reroutes the case; a claimed acceptance task returns to the new organization's queue."""
     mediation.reroute_case(case, organization, reason, by=user)
-    for task in Task.objects.filter(
-        process_id=case.process_id, flow_task=flow().accept_mediation, status=STATUS.ASSIGNED
-    ):
-        Task.objects.filter(pk=task.pk).update(owner=None, status=STATUS.NEW)
+    stamp = queue_stamp(case.process_id or 0)
+    for task in Task.objects.filter(process_id=case.process_id, flow_task=flow().accept_mediation, status__in=OPEN):
+        task.data = {**(task.data or {}), **stamp}
+        task.owner, task.status = None, STATUS.NEW  # back to the new organization's queue
+        task.save(update_fields=["data", "owner", "status"])
 
 
 def elect_representatives(case: Case, user: Any, worker_ids: list[int]) -> None:

@@ -82,11 +82,13 @@ def _batches(clocks: Any) -> Iterator[list[tuple[Clock, list[ClockEvent]]]]:
     ids = list(clocks.values_list("id", flat=True))
     for start in range(0, len(ids), REPROJECT_BATCH):
         chunk = ids[start : start + REPROJECT_BATCH]
-        # One plain query instead of prefetch_related, whose per-clock querysets cost more than the arithmetic.
+        # Locked first, so a suspension recorded meanwhile waits rather than being overwritten; then the
+        # ledgers in one plain query (prefetch_related's per-clock querysets cost more than the arithmetic).
+        locked = list(Clock.objects.filter(id__in=chunk).select_for_update().order_by("id"))
         events: dict[int, list[ClockEvent]] = defaultdict(list)
         for event in ClockEvent.objects.filter(clock_id__in=chunk).order_by("id"):
             events[event.clock_id].append(event)
-        yield [(clock, events[clock.pk]) for clock in Clock.objects.filter(id__in=chunk)]
+        yield [(clock, events[clock.pk]) for clock in locked]
 
 
 def _reprojected(clock: Clock, events: list[ClockEvent], calendar: Any, settings: ClockSettings) -> bool:
@@ -107,7 +109,7 @@ def _reprojected(clock: Clock, events: list[ClockEvent], calendar: Any, settings
 def _store(changed: list[Clock]) -> None:
     """Write the re-projected fields of ``changed``: the same rows and values as ``bulk_update`` would.
 
-    bulk_update's CASE WHEN per row and field took ~55 of the ~70 s that publishing a year over
+    bulk_update's CASE WHEN per row and field took ~60 of the ~70 s that publishing a year over
     100,000 open clocks took (bench/clock.py). PostgreSQL takes the batch as arrays in one UPDATE;
     other databases (SQLite when embedded) one UPDATE by primary key per clock, in one executemany.
     """
