@@ -19,8 +19,9 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Per module: Playwright's sync API holds an event loop open, which later asyncio tests must not see."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
