@@ -231,3 +231,31 @@ def test_case_list_query_count_does_not_grow_with_cases(
     leader_client = api(leader)
     with django_assert_max_num_queries(5):  # token, roles, membership, count, page
         assert leader_client.get(CASES).json()["count"] == 5
+
+
+def test_window_clerk_registers_a_case_for_the_streets_mediation_centre(
+    api: Any, clerk: Any, xinzhuang: Street, organizations: Any
+) -> None:
+    response = file_case(api(clerk), xinzhuang)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["channel"], body["current_organization"]["name"]) == ("offline", "莘庄镇劳动人事争议调解中心")
+    assert api(clerk).get(f"{CASES}{body['id']}/").status_code == 404  # the centre handles it, not the clerk
+
+
+def test_case_detail_query_count_does_not_grow_with_the_case(
+    api: Any, worker_user: Any, xinzhuang: Street, organizations: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(worker_user)
+    small = file_case(client, xinzhuang, "small").json()["id"]
+    items = [{"category": "overtime", "amount": str(100 + n)} for n in range(6)]
+    large = file_case(client, xinzhuang, "large", claim_items=items).json()["id"]
+    counts = []
+    for case_id in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{CASES}{case_id}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 10
