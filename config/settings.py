@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "disputes.tasks.reconcile_metric_counters",
         "schedule": timedelta(hours=24),
     },
+    "sweep-clocks": {
+        "task": "disputes.tasks.sweep_clocks",
+        "schedule": timedelta(minutes=1),
+    },
     "fire-workflow-timers": {
         "task": "workflows.tasks.fire_workflow_timers",
         "schedule": timedelta(minutes=1),
@@ -252,6 +256,16 @@ EARLY_WARNING_LOOKBACK_DAYS = env_int("EARLY_WARNING_LOOKBACK_DAYS", 90)
 # An automatic risk signal: this many workers filing against one employer within this many days.
 RISK_SIGNAL_MIN_WORKERS = env_int("RISK_SIGNAL_MIN_WORKERS", 5)
 RISK_SIGNAL_WINDOW_DAYS = env_int("RISK_SIGNAL_WINDOW_DAYS", 30)
+
+# Deadline alerts: how many official working days before the due date each rule first alerts.
+ALERT_WORKING_DAYS_BEFORE = {
+    "arbitration.award": (3, 1),
+    "arbitration.acceptance": (1,),
+    "arbitration.service": (1,),
+    "arbitration.defence": (1,),
+    "mediation.window": (1,),
+    "mediation.gig_window": (1,),
+}
 
 # Idempotency keys are kept this long; a retry after that creates a new resource.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48))

@@ -41,3 +41,11 @@ def reconcile_metric_counters() -> int:
     for drift in drifts:
         logging.getLogger(__name__).warning("metric drift repaired: %s", drift)
     return len(drifts)
+
+
+@shared_task(name="disputes.tasks.sweep_clocks", acks_late=True)
+def sweep_clocks() -> int:
+    """Raise the deadline alerts due today (idempotent: each clock, level and due date alerts once)."""
+    from disputes.services.alerts import sweep_clocks as sweep
+
+    return len(sweep())

@@ -62,3 +62,17 @@ def broadcast_queue_change(organization_id: int | None, task_id: int) -> None:
             async_to_sync(layer.group_send)(group, {"type": "queue.changed", "task": task_id})
     except Exception:
         logger.exception("queue broadcast for organization %s failed", organization_id)
+
+
+ALERTS_GROUP = "alerts.desk"
+
+
+def broadcast_alerts(alert_ids: list[int]) -> None:
+    """New alerts were raised: the alert desks refresh their lists and counts."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(ALERTS_GROUP, {"type": "alerts.changed", "alerts": alert_ids[:100]})
+    except Exception:
+        logger.exception("alert broadcast failed")

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from disputes.api import deadlines, early_warning, metrics, views
+from disputes.api import alerts, deadlines, early_warning, metrics, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -11,6 +11,7 @@ router.register("streets", views.StreetViewSet, basename="street")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("risk-reports", early_warning.RiskReportViewSet, basename="risk-report")
 router.register("incidents", early_warning.IncidentViewSet, basename="incident")
+router.register("alerts", alerts.AlertViewSet, basename="alert")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

@@ -1,5 +1,6 @@
 """Disputes models, one module per concept; imported here for Django's app registry."""
 
+from disputes.models.alerts import OPEN_ALERT_STATES, Alert, AlertStatus
 from disputes.models.arbitration import (
     ArbitralClosure,
     Arbitration,
@@ -47,10 +48,13 @@ from disputes.models.wages import MinimumWage
 
 __all__ = [
     "COLLECTIVE_MIN_CLAIMANTS",
+    "OPEN_ALERT_STATES",
     "OPEN_STATES",
     "REMUNERATION_CATEGORIES",
     "Agreement",
     "AgreementItem",
+    "Alert",
+    "AlertStatus",
     "ArbitralClosure",
     "Arbitration",
     "Award",
