@@ -154,7 +154,14 @@ LOGIN_REDIRECT_URL = "/workbench/"
 # Realtime and background work.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # redis-py 8 times socket reads out after 5 s, which kills consumers waiting on the layer's 5 s blocking
+    # read (close code 1011): the channel layer's connections must not time out.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -198,6 +205,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=1),
     },
 }
+
+# Live metric pushes: at most one report per socket per this many seconds (bursts are coalesced).
+METRICS_PUSH_INTERVAL = float(env_str("METRICS_PUSH_INTERVAL", "0.5"))
 
 # Where pages open websockets: same origin when embedded (one daphne process serves both);
 # the daphne port when gunicorn serves HTTP. Empty means "the page's own host".

@@ -32,16 +32,20 @@ def metrics_group(street_id: int | None) -> str:
     return f"metrics.street.{street_id}" if street_id else METRICS_GROUP
 
 
-def broadcast_metrics(street_id: int) -> None:
-    """Tell the district's and the street's metric watchers that a counter changed; they re-read."""
+def broadcast_metrics(street_ids: list[int]) -> None:
+    """Tell the district's and the streets' metric watchers that counters changed (one hop for all)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not street_ids:
         return
+
+    async def send() -> None:
+        for group in [METRICS_GROUP, *(metrics_group(street) for street in street_ids)]:
+            await layer.group_send(group, {"type": "metrics.changed"})
+
     try:
-        for group in (METRICS_GROUP, metrics_group(street_id)):
-            async_to_sync(layer.group_send)(group, {"type": "metrics.changed", "street": street_id})
+        async_to_sync(send)()
     except Exception:
-        logger.exception("metrics broadcast for street %s failed", street_id)
+        logger.exception("metrics broadcast for streets %s failed", street_ids)
 
 
 QUEUE_ALL = "queue.all"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from disputes.api.errors import INVALID_INPUT_MESSAGE, BilingualInputError, in_both
 from disputes.api.validation import validated_input
@@ -191,6 +195,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 class MetricsConsumer(AsyncJsonWebsocketConsumer):
     """Live figures for the district or one street: sends the current report, then again on every change."""
 
+    push: asyncio.Task[None] | None = None
+    latest_change = 0.0
+    _last_sent = 0.0
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -207,14 +215,32 @@ class MetricsConsumer(AsyncJsonWebsocketConsumer):
         await self._send_report()
 
     async def disconnect(self, code: int) -> None:
+        if self.push is not None:
+            self.push.cancel()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def metrics_changed(self, message: dict[str, Any]) -> None:
-        await self._send_report()
+        """Coalesce bursts: at most one report per METRICS_PUSH_INTERVAL per socket, never a lost change."""
+        self.latest_change = time.monotonic()
+        if self.push is None or self.push.done():
+            # Messages are handled one at a time, so the wait runs beside them, not inside this handler.
+            self.push = asyncio.create_task(self._push_soon())
 
-    async def _send_report(self) -> None:
-        await self.send_json({"type": "metrics", **await self._report()})
+    async def _push_soon(self) -> None:
+        """Send once the interval allows; again if a change arrived while this report was being read."""
+        while True:
+            wait = self._last_sent + settings.METRICS_PUSH_INTERVAL - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            covered = self.latest_change
+            await self._send_report(not_before=covered)
+            if self.latest_change <= covered:
+                return
+
+    async def _send_report(self, not_before: float = 0.0) -> None:
+        self._last_sent = time.monotonic()
+        await self.send_json({"type": "metrics", **await self._report(not_before)})
 
     @database_sync_to_async
     def _is_staff(self, user: Any) -> bool:
@@ -223,15 +249,31 @@ class MetricsConsumer(AsyncJsonWebsocketConsumer):
         return bool(user.is_superuser or has_role(user, *STAFF_ROLES))
 
     @database_sync_to_async
-    def _report(self) -> dict[str, Any]:
-        from datetime import date
+    def _report(self, not_before: float) -> dict[str, Any]:
+        return shared_report(self.street_id, not_before)
 
-        from django.utils import timezone
 
-        from disputes import metric_report
+_report_cache: dict[int | None, tuple[float, dict[str, Any]]] = {}
+_report_lock = threading.Lock()
 
+
+def shared_report(street_id: int | None, not_before: float = 0.0) -> dict[str, Any]:
+    """This year's report, shared by the process's sockets: a cached one is used only if it was read after
+    the change the caller is reporting (`not_before`, a monotonic time), so no change is ever missed."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from disputes import metric_report
+
+    with _report_lock:
+        cached = _report_cache.get(street_id)
+        if cached and cached[0] >= not_before and time.monotonic() - cached[0] < settings.METRICS_PUSH_INTERVAL:
+            return cached[1]
         year = timezone.localdate().year
-        return metric_report.report(date(year, 1, 1), date(year, 12, 31), self.street_id)
+        report = metric_report.report(date(year, 1, 1), date(year, 12, 31), street_id)
+        _report_cache[street_id] = (time.monotonic(), report)
+        return report
 
 
 class QueueConsumer(AsyncJsonWebsocketConsumer):

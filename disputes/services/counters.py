@@ -5,6 +5,7 @@ Days are Asia/Shanghai calendar dates; a case counts for its workplace street.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -46,9 +47,34 @@ def bump(case: Case, key: str, day: datetime | date, delta: int = 1) -> None:
 def bump_street(street_id: int, key: str, day: datetime | date, delta: int = 1) -> None:
     assert key in KEYS, key
     MetricDelta.objects.create(street_id=street_id, key=key, day=local_day(day), delta=delta)
+    _announce_after_commit(street_id)
+
+
+_pending = threading.local()
+
+
+def _announce_after_commit(street_id: int) -> None:
+    """One broadcast per transaction for all the streets it changed, however many counters it bumped.
+
+    The pending set is tied to the transaction's own on-commit hook: after a rollback Django drops the
+    hook, so the next transaction starts a fresh set.
+    """
+    connection_ = transaction.get_connection()
+    if not connection_.in_atomic_block:
+        _pending.streets = {street_id}
+        _flush()
+        return
+    if not any(entry[1] is _flush for entry in connection_.run_on_commit):
+        _pending.streets = set()
+        transaction.on_commit(_flush)
+    _pending.streets.add(street_id)
+
+
+def _flush() -> None:
     from realtime.broadcast import broadcast_metrics
 
-    transaction.on_commit(lambda: broadcast_metrics(street_id))
+    streets, _pending.streets = getattr(_pending, "streets", None) or set(), None
+    broadcast_metrics(sorted(streets))
 
 
 _UPSERT = (

@@ -305,3 +305,19 @@ def test_live_counters_always_equal_a_recount(clerk: Any, mediator: Any, xinzhua
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
             ),
         )
+
+
+def test_one_broadcast_per_transaction_and_none_lost_after_a_rollback(
+    xinzhuang: Any, qibao: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import transaction
+
+    sent: list[list[int]] = []
+    monkeypatch.setattr("realtime.broadcast.broadcast_metrics", lambda streets: sent.append(streets))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        counters.bump_street(xinzhuang.pk, "closed", date(2026, 3, 2))
+        raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True):
+        for street in (xinzhuang, qibao, xinzhuang):
+            counters.bump_street(street.pk, "closed", date(2026, 3, 2))
+    assert sent == [sorted([xinzhuang.pk, qibao.pk])]

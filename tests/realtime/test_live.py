@@ -70,3 +70,28 @@ async def test_queue_socket_tells_the_organization_and_no_other(
 async def test_queue_socket_refuses_parties(worker_user: Any) -> None:
     _communicator, connected, code = await connect(worker_user, "/ws/queues/")
     assert (connected, code) == (False, 4404)
+
+
+async def test_a_burst_of_changes_is_coalesced_and_the_last_figure_is_shown(leader: Any, xinzhuang: Any) -> None:
+    from datetime import date
+
+    from django.db import transaction
+
+    from disputes.services.counters import bump_street
+
+    communicator, connected, _code = await connect(leader, "/ws/metrics/")
+    assert connected
+    await communicator.receive_json_from(timeout=3)
+
+    def burst() -> None:
+        for _ in range(6):
+            with transaction.atomic():
+                bump_street(xinzhuang.pk, "mediation_accepted", date.today())
+
+    await database_sync_to_async(burst)()
+    received = []
+    while not await communicator.receive_nothing(timeout=1.5):
+        received.append(await communicator.receive_json_from(timeout=1))
+    assert 1 <= len(received) <= 3  # six changes, at most one push per half second
+    assert rate(received[-1], "efficacy") == (0, 6)
+    await communicator.disconnect()
