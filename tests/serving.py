@@ -101,3 +101,17 @@ def run_async(factory: Any) -> Any:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(lambda: asyncio.run(factory())).result(timeout=60)
+
+
+def embedded_product(database: Path, cases: int) -> dict[str, str]:
+    """The environment of the embedded default on a fresh SQLite file, migrated and seeded with `cases`."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SQLITE_PATH": str(database),
+        "DATABASE_URL": "",
+        "REDIS_URL": "",
+    }
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo", "--cases", str(cases))
+    return env

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,21 +11,13 @@ from pathlib import Path
 import pytest
 import websockets
 
-from tests.serving import Browser, free_port, manage, run_async, serving, wait_for_http
+from tests.serving import Browser, embedded_product, free_port, run_async, serving, wait_for_http
 
 
 @pytest.fixture(scope="module")
 def embedded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     database = tmp_path_factory.mktemp("serve") / "leye.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SQLITE_PATH": str(database),
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-    }
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--cases", "5")
+    env = embedded_product(database, cases=5)
     with sqlite3.connect(database) as db:  # a stale stored response the ticker's hourly purge must remove
         db.execute(
             "INSERT INTO disputes_idempotencykey (user_id, key, method, path, request_hash, created_at) "

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.serving import free_port, manage, serving, wait_for_http
+from tests.serving import embedded_product, free_port, serving, wait_for_http
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -53,16 +53,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The product as `make run` serves it (embedded: one daphne process), on a fresh database."""
-    database = tmp_path_factory.mktemp("browser") / "leye.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SQLITE_PATH": str(database),
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-    }
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--cases", "0")
+    env = embedded_product(tmp_path_factory.mktemp("browser") / "leye.sqlite3", cases=0)
     port = free_port()
     with serving(env, "--port", str(port), "--tick-seconds", "30"):
         wait_for_http(f"http://127.0.0.1:{port}/admin/login/")
