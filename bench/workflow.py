@@ -1,6 +1,6 @@
 """Issues 4 and 5 bench: SQL and ms per workflow transition at 10 k and 1 M cases; a mediator's queue and inbox."""
 
-# Run:   .venv/bin/python bench/workflow.py            # 10,000 then 1,000,000 cases (≈ 1 task per case), ≈ 7 min
+# Run:   .venv/bin/python bench/workflow.py            # 10,000 then 1,000,000 cases (≈ 1 task per case), ≈ 3 min
 #        .venv/bin/python bench/workflow.py --small    # 1,000 then 10,000 cases: a quick check, ≈ 1 min
 #        --cases A B  other sizes · --repeat N  cases driven per size and part · --reads N / --rounds N  timed reads
 #        --staff N  mediators per centre and arbitrators per tribunal · --keep  keep the database
@@ -965,6 +965,11 @@ def print_reads(reads: Reads) -> None:
         calls, sent, rows = sum(len(t) for t in rounds_ms), reads.statements[name], reads.rows[name]
         print(f"    {name:<30} {medians} → {median:.3f} ms = {median / base:.2f}× ({sent} q, {rows} rows; "
               f"{calls} calls)")  # fmt: skip
+    page, compiled, cursor = (read_median(reads.rounds_ms[name]) for name in (QUEUE, COMPILED, CURSOR))
+    built = page - compiled - cursor
+    print(f"    → the queue's {page:.2f} ms: building and compiling the query {compiled:.2f} ms "
+          f"({compiled / page:.0%}), its SQL on a cursor {cursor:.2f} ms ({cursor / page:.0%}), building the models "
+          f"{built:.2f} ms ({built / page:.0%})")  # fmt: skip
 
 
 def server_ms(plan_text: str) -> float:

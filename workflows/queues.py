@@ -27,7 +27,8 @@ def _stamped(tasks: QuerySet[Task]) -> QuerySet[Task]:
 
 
 def _human(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.filter(flow_task_type="HUMAN").select_related("process", "owner")
+    # No owner join: a queued task has none, and an inbox's owner is the reader.
+    return tasks.filter(flow_task_type="HUMAN").select_related("process")
 
 
 def organization_queue(user: Any) -> QuerySet[Task]:

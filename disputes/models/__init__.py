@@ -41,7 +41,7 @@ from disputes.models.mediation import (
     PaymentFollowUp,
     Performance,
 )
-from disputes.models.metrics import MetricDaily, MetricDelta
+from disputes.models.metrics import MetricDaily, MetricDelta, MetricMonthly
 from disputes.models.organizations import Organization, OrganizationKind, StaffMembership
 from disputes.models.parties import Employer, Industry, Worker
 from disputes.models.wages import MinimumWage
@@ -87,6 +87,7 @@ __all__ = [
     "MediationOutcome",
     "MetricDaily",
     "MetricDelta",
+    "MetricMonthly",
     "MinimumWage",
     "Negotiation",
     "NegotiationOutcome",

@@ -39,3 +39,20 @@ class MetricDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.street_id} {self.key} = {self.value}"
+
+
+class MetricMonthly(models.Model):
+    """Per-month totals kept beside the daily rows, so a year reads at most twelve rows per key and street."""
+
+    month = models.DateField(_("月份"))
+    street = models.ForeignKey("disputes.Street", verbose_name=_("街镇"), on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(_("指标计数"), max_length=60)
+    value = models.IntegerField(_("数量"))
+
+    class Meta:
+        verbose_name = _("指标月计数")
+        verbose_name_plural = _("指标月计数")
+        constraints = [models.UniqueConstraint(fields=["key", "month", "street"], name="metric_monthly_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.street_id} {self.key} = {self.value}"

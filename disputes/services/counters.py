@@ -8,13 +8,14 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from disputes.models import Case, MetricDaily, MetricDelta
+from disputes.models import Case, MetricDaily, MetricDelta, MetricMonthly
 
 KEYS = (
     "mediation_accepted",
@@ -81,6 +82,10 @@ _UPSERT = (
     "INSERT INTO disputes_metricdaily (key, day, street_id, value) VALUES (%s, %s, %s, %s) "
     "ON CONFLICT (key, day, street_id) DO UPDATE SET value = disputes_metricdaily.value + excluded.value"
 )
+_UPSERT_MONTH = (
+    "INSERT INTO disputes_metricmonthly (key, month, street_id, value) VALUES (%s, %s, %s, %s) "
+    "ON CONFLICT (key, month, street_id) DO UPDATE SET value = disputes_metricmonthly.value + excluded.value"
+)
 
 
 @transaction.atomic
@@ -96,6 +101,7 @@ def roll_up() -> int:
         totals[(key, day, street_id)] += delta
     with connection.cursor() as cursor:
         cursor.executemany(_UPSERT, [(k, d, s, v) for (k, d, s), v in totals.items()])
+        cursor.executemany(_UPSERT_MONTH, [(k, d.replace(day=1), s, v) for (k, d, s), v in totals.items()])
     MetricDelta.objects.filter(id__in=[row[0] for row in rows]).delete()
     return len(rows)
 
@@ -104,13 +110,33 @@ def totals(keys: Iterable[str], start: date, end: date, street_id: int | None = 
     """Each counter summed over [start, end] (inclusive), district-wide or for one street."""
     keys = list(keys)
     counts = dict.fromkeys(keys, 0)
-    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
-        rows = model.objects.filter(key__in=keys, day__range=(start, end))
-        if street_id is not None:
-            rows = rows.filter(street_id=street_id)
-        for key, total in rows.values_list("key").annotate(total=Sum(field)):
-            counts[key] += total or 0
+    first_month, after_months = _whole_months(start, end)
+    daily = Q(day__range=(start, end))
+    if first_month < after_months:
+        daily &= Q(day__lt=first_month) | Q(day__gte=after_months)  # the partial months at either end
+        months = MetricMonthly.objects.filter(key__in=keys, month__gte=first_month, month__lt=after_months)
+        _add(counts, months, "value", street_id)
+    _add(counts, MetricDaily.objects.filter(daily, key__in=keys), "value", street_id)
+    _add(counts, MetricDelta.objects.filter(key__in=keys, day__range=(start, end)), "delta", street_id)
     return counts
+
+
+def _whole_months(start: date, end: date) -> tuple[date, date]:
+    """[first, after): the first days of the calendar months lying wholly inside [start, end]."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end) if _next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+    return first, max(first, after)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _add(counts: dict[str, int], rows: Any, field: str, street_id: int | None) -> None:
+    if street_id is not None:
+        rows = rows.filter(street_id=street_id)
+    for key, total in rows.values_list("key").annotate(total=Sum(field)):
+        counts[key] += total or 0
 
 
 def by_day(keys: Iterable[str], start: date, end: date, street_id: int | None = None) -> dict[tuple[str, date], int]:

@@ -103,9 +103,16 @@ def test_late_case_counts_in_the_month_its_limit_ran_out(period: dict[str, int])
 
 
 def test_rolled_up_counters_read_the_same(period: dict[str, int]) -> None:
-    before = rates()
+    periods = [
+        YEAR,
+        (date(2026, 3, 2), date(2026, 5, 15)),
+        (date(2026, 3, 15), date(2026, 3, 20)),
+        (date(2026, 2, 1), date(2026, 4, 30)),
+        (date(2026, 3, 1), date(2026, 3, 31)),
+    ]
+    before = [rates(*p) for p in periods]
     assert counters.roll_up() > 0 and not MetricDelta.objects.exists()
-    assert rates() == before
+    assert [rates(*p) for p in periods] == before  # whole months from monthly rows, the rest from daily
 
 
 def test_reconciliation_finds_and_repairs_drift(period: dict[str, int], xinzhuang: Any) -> None:
