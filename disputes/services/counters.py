@@ -139,34 +139,30 @@ def _add(counts: dict[str, int], rows: Any, field: str, street_id: int | None) -
         counts[key] += total or 0
 
 
+def _grouped(group_by: tuple[str, ...], rows: Q | None = None) -> Counter[tuple[Any, ...]]:
+    """Daily rows and not-yet-rolled deltas summed per `group_by` columns, under the filter `rows`."""
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
+        for *group, total in model.objects.filter(rows or Q()).values_list(*group_by).annotate(total=Sum(field)):
+            counts[tuple(group)] += total or 0
+    return counts
+
+
+def _period(keys: Iterable[str], start: date, end: date, street_id: int | None = None) -> Q:
+    rows = Q(key__in=list(keys), day__range=(start, end))
+    return rows & Q(street_id=street_id) if street_id is not None else rows
+
+
 def by_day(keys: Iterable[str], start: date, end: date, street_id: int | None = None) -> dict[tuple[str, date], int]:
     """Counters per (key, day), for trend charts."""
-    counts: Counter[tuple[str, date]] = Counter()
-    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
-        rows = model.objects.filter(key__in=list(keys), day__range=(start, end))
-        if street_id is not None:
-            rows = rows.filter(street_id=street_id)
-        for key, day, total in rows.values_list("key", "day").annotate(total=Sum(field)):
-            counts[(key, day)] += total or 0
-    return dict(counts)
+    return dict(_grouped(("key", "day"), _period(keys, start, end, street_id)))
 
 
 def by_street(keys: Iterable[str], start: date, end: date) -> dict[tuple[str, int], int]:
     """Counters per (key, street), for the per-street comparison."""
-    counts: Counter[tuple[str, int]] = Counter()
-    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
-        rows = model.objects.filter(key__in=list(keys), day__range=(start, end))
-        for key, street_id, total in rows.values_list("key", "street_id").annotate(total=Sum(field)):
-            counts[(key, street_id)] += total or 0
-    return dict(counts)
+    return dict(_grouped(("key", "street_id"), _period(keys, start, end)))
 
 
 def snapshot() -> dict[tuple[str, date, int], int]:
     """Every counter per (key, day, street), rolled up or not: what reconciliation compares."""
-    counts: Counter[tuple[str, date, int]] = Counter()
-    for model, field in ((MetricDaily, "value"), (MetricDelta, "delta")):
-        for key, day, street_id, total in model.objects.values_list("key", "day", "street_id").annotate(
-            total=Sum(field)
-        ):
-            counts[(key, day, street_id)] += total or 0
-    return {k: v for k, v in counts.items() if v}
+    return {k: v for k, v in _grouped(("key", "day", "street_id")).items() if v}

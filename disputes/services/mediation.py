@@ -48,10 +48,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _close(case: Case, kind: str) -> None:
-    close_case(case, kind)
-
-
 def _require_open(case: Case) -> None:
     if case.is_closed:
         raise NotAllowedInState(_("案件已结案。"), code="case_already_closed")
@@ -84,7 +80,7 @@ def record_negotiation_outcome(case: Case, outcome: str, *, by: Any, note: str =
     negotiation.save()
     end_open_clocks(case, NEGOTIATION_RULES, _today(), outcome="met")
     if outcome == NegotiationOutcome.SETTLED:
-        _close(case, ClosureKind.NEGOTIATION_SETTLEMENT)
+        close_case(case, ClosureKind.NEGOTIATION_SETTLEMENT)
     record_event(case, "negotiation_concluded", actor=by, after={"outcome": outcome, "tier": case.tier}, note=note)
     return negotiation
 
@@ -278,7 +274,7 @@ def record_mediation_outcome(
     count_conclusion(case, mediation)
     end_open_clocks(case, WINDOW_RULES, _today(), outcome="met" if outcome == MediationOutcome.AGREEMENT else "stopped")
     if outcome == MediationOutcome.WITHDRAWN:
-        _close(case, ClosureKind.WITHDRAWN)
+        close_case(case, ClosureKind.WITHDRAWN)
     record_event(case, "mediation_concluded", actor=by, after={"outcome": outcome, "tier": case.tier}, note=note)
     return mediation
 
