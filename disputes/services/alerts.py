@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,9 @@ from disputes.errors import ActionForbidden, NotAllowedInState
 from disputes.models import OPEN_ALERT_STATES, Alert, AlertStatus, CalendarYear, Case, Clock, ClockState
 from disputes.permissions import works_on_case
 from disputes.services.clocks import clock_moved
+
+# Sent after commit with `alert_ids`: the alerts a sweep just raised (escalations and notifications listen).
+alerts_raised = Signal()
 
 _INSERT = (
     "INSERT INTO disputes_alert (clock_id, case_id, level, due_on, raised_at, status) VALUES (%s, %s, %s, %s, %s, %s) "
@@ -62,10 +65,16 @@ def sweep_clocks(today: date | None = None) -> list[int]:
                 cursor.execute(_INSERT, [clock_id, case_id, level, due_on, now, AlertStatus.OPEN])
                 created.extend(row[0] for row in cursor.fetchall())
     if created:
-        from realtime.broadcast import broadcast_alerts
-
-        transaction.on_commit(lambda: broadcast_alerts(created))
+        transaction.on_commit(lambda: announce_alerts(created))
     return created
+
+
+def announce_alerts(alert_ids: list[int]) -> None:
+    """After commit: push the new alerts to the desks and let listeners (escalations) act on them."""
+    from realtime.broadcast import broadcast_alerts
+
+    broadcast_alerts(alert_ids)
+    alerts_raised.send(sender=Alert, alert_ids=alert_ids)
 
 
 @receiver(clock_moved, dispatch_uid="alerts_follow_their_clocks")
