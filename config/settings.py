@@ -198,11 +198,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-clocks": {
         "task": "disputes.tasks.sweep_clocks",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=env_int("ALERT_SWEEP_SECONDS", 60)),
     },
     "fire-workflow-timers": {
         "task": "workflows.tasks.fire_workflow_timers",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=env_int("WORKFLOW_TIMER_SECONDS", 60)),
     },
 }
 

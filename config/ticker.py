@@ -23,6 +23,12 @@ def _interval_seconds(schedule: Any) -> float:
     return 0.0
 
 
+def shortest_interval() -> float:
+    """The shortest periodic job's interval in seconds (at least one): the ticker's natural beat."""
+    intervals = [_interval_seconds(entry["schedule"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    return max(1.0, min((i for i in intervals if i > 0), default=60.0))
+
+
 class Ticker(threading.Thread):
     """Every `tick_seconds`, runs each periodic job whose interval has elapsed (at start: all of them)."""
 

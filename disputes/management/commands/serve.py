@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=settings.SERVE_HTTP_PORT, help="HTTP port")
         parser.add_argument("--ws-port", type=int, default=settings.SERVE_WS_PORT, help="websocket port (Redis mode)")
-        parser.add_argument("--tick-seconds", type=float, default=60.0, help="embedded ticker interval")
+        parser.add_argument(
+            "--tick-seconds", type=float, default=None, help="embedded ticker interval (default: the shortest job's)"
+        )
         parser.add_argument("--http-workers", type=int, default=2, help="gunicorn workers (Redis mode)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,9 +37,9 @@ class Command(BaseCommand):
         from daphne.server import Server
 
         from config.asgi import application
-        from config.ticker import Ticker
+        from config.ticker import Ticker, shortest_interval
 
-        Ticker(options["tick_seconds"]).start()
+        Ticker(options["tick_seconds"] or shortest_interval()).start()
         self.stdout.write(
             f"Leye (embedded) on http://{options['host']}:{options['port']}/  — admin /admin/, API docs /api/docs/"
         )
