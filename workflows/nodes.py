@@ -67,11 +67,18 @@ class ArbitrationTask(MediationTask):
 
 def queue_stamp(process_id: int) -> dict[str, Any]:
     """What a staff task's queue is filtered and sorted on, kept on the task row so one index serves it."""
-    row = Case.objects.filter(process_id=process_id).values("current_organization_id", "is_collective").first()
+    fields = ("pk", "number", "current_organization_id", "is_collective")
+    row = Case.objects.filter(process_id=process_id).values(*fields).first()
     if row is None:
         return {}
-    # 1/0 rather than a JSON boolean: both databases cast it to an integer alike.
-    return {"organization": row["current_organization_id"], "collective": int(row["is_collective"])}
+    # 1/0 rather than a JSON boolean: both databases cast it to an integer alike. The case's id and number
+    # (both fixed once the case is opened) let a list row name its case without joining the case.
+    return {
+        "organization": row["current_organization_id"],
+        "collective": int(row["is_collective"]),
+        "case": row["pk"],
+        "case_number": row["number"],
+    }
 
 
 class StampedActivation(flow.View.activation_class):

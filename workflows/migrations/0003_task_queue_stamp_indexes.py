@@ -17,8 +17,20 @@ INDEXES = {
 }
 
 
+STAMP_SQL = """
+UPDATE viewflow_task AS t
+SET data = COALESCE(t.data, '{}'::jsonb)
+    || jsonb_build_object('organization', c.current_organization_id, 'collective', c.is_collective::int)
+FROM disputes_case AS c
+WHERE c.process_id = t.process_id AND t.status IN ('NEW', 'ASSIGNED', 'STARTED') AND t.flow_task_type = 'HUMAN'
+"""
+
+
 def stamp_open_tasks(apps, schema_editor):
-    """Tasks opened before the stamp existed get it from their case."""
+    """Tasks opened before the stamp existed get it from their case (one statement on PostgreSQL)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(STAMP_SQL)
+        return
     Task = apps.get_model("viewflow", "Task")
     Case = apps.get_model("disputes", "Case")
     for task in Task.objects.filter(status__in=["NEW", "ASSIGNED", "STARTED"], flow_task_type="HUMAN"):
