@@ -204,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.fire_workflow_timers",
         "schedule": timedelta(seconds=env_int("WORKFLOW_TIMER_SECONDS", 60)),
     },
+    "retry-notifications": {
+        "task": "realtime.tasks.retry_due_notifications",
+        "schedule": timedelta(seconds=env_int("NOTIFICATION_RETRY_SWEEP_SECONDS", 60)),
+    },
 }
 
 # Live metric pushes: at most one report per socket per this many seconds (bursts are coalesced).
@@ -276,6 +280,37 @@ ALERT_WORKING_DAYS_BEFORE = {
     "mediation.window": (1,),
     "mediation.gig_window": (1,),
 }
+
+# Notifications (realtime.notifications): in-app always; these channels besides, per kind of notification.
+NOTIFICATION_CHANNELS = {
+    "acceptance_last_day": env_list("NOTIFY_ACCEPTANCE_LAST_DAY_CHANNELS", ["email", "sms"]),
+    "award_decision": env_list("NOTIFY_AWARD_DECISION_CHANNELS", ["email", "sms"]),
+    "escalation_offered": env_list("NOTIFY_ESCALATION_OFFERED_CHANNELS", ["sms"]),
+    "award_effective": env_list("NOTIFY_AWARD_EFFECTIVE_CHANNELS", []),
+    "deadline_alert": env_list("NOTIFY_DEADLINE_ALERT_CHANNELS", []),
+    "deadline_overdue": env_list("NOTIFY_DEADLINE_OVERDUE_CHANNELS", []),
+}
+# A failed delivery is retried after BASE, 2×BASE, 4×BASE… seconds, MAX_RETRIES times, then marked failed.
+NOTIFICATION_MAX_RETRIES = env_int("NOTIFICATION_MAX_RETRIES", 5)
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 60)
+# Prefixed to a notification's link in emails and texts.
+NOTIFICATION_BASE_URL = env_str("NOTIFICATION_BASE_URL", "http://localhost:8000")
+# SMS: a class with send(mobile, text); the default only logs. realtime.sms.HttpSmsGateway POSTs JSON.
+SMS_GATEWAY = env_str("SMS_GATEWAY", "realtime.sms.LoggingSmsGateway")
+SMS_HTTP_URL = env_str("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
+SMS_HTTP_TIMEOUT = float(env_str("SMS_HTTP_TIMEOUT", "5"))
+# Email through Django's backends: console on laptops, SMTP in production, or whatever EMAIL_BACKEND names.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "leye@localhost")
 
 # Idempotency keys are kept this long; a retry after that creates a new resource.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48))

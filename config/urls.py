@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from realtime.views import DashboardView
+from realtime.views import AlertDeskView, AlertListView, DashboardView
 from workflows import urls as workbench
 
 urlpatterns = [
@@ -14,9 +14,15 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+]
+# People's pages: Chinese at /alerts/, English at /en/alerts/ (an unprefixed path is always the default language).
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
     path("workbench/", workbench.site.urls),
     path("accounts/", workbench.auth.urls),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
-]
-urlpatterns += i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=False)
+    path("alerts/", AlertDeskView.as_view(), name="alert-desk"),
+    path("alerts/list/", AlertListView.as_view(), name="alert-list"),
+    prefix_default_language=False,
+)

@@ -9,4 +9,5 @@ class RealtimeConfig(AppConfig):
     verbose_name = _("实时推送")
 
     def ready(self) -> None:
+        from disputes.services import escalations  # noqa: F401 - alerts and expiries notify people
         from realtime import receivers  # noqa: F401 - connects the task-list broadcasts

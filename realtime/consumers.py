@@ -12,13 +12,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from disputes.api.alerts import AlertFilters, level_counts
 from disputes.api.errors import INVALID_INPUT_MESSAGE, BilingualInputError, in_both
 from disputes.api.validation import validated_input
 from disputes.errors import DomainError
 from disputes.models import Case, CaseEvent
 from disputes.services.mediation import AgreementDetails, AgreementItemDetails
 from realtime.api import RoomMessageSerializer
-from realtime.broadcast import QUEUE_ALL, case_group, metrics_group, queue_group
+from realtime.broadcast import ALERTS_GROUP, QUEUE_ALL, case_group, metrics_group, queue_group
 from realtime.models import RoomMessage
 from realtime.permissions import can_read_room
 from realtime.services import post_message, record_outcome_in_room, room_group
@@ -192,12 +193,47 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         record_outcome_in_room(case, self.scope["user"], data["outcome"], data["note"], agreement)
 
 
-class MetricsConsumer(AsyncJsonWebsocketConsumer):
-    """Live figures for the district or one street: sends the current report, then again on every change."""
+class CoalescedPush:
+    """Coalesce bursts: at most one push per METRICS_PUSH_INTERVAL per socket, never a lost change.
+
+    A consumer calls `changed()` on each change message and implements `send_current(not_before)`.
+    """
 
     push: asyncio.Task[None] | None = None
     latest_change = 0.0
     _last_sent = 0.0
+
+    async def changed(self) -> None:
+        self.latest_change = time.monotonic()
+        if self.push is None or self.push.done():
+            # Messages are handled one at a time, so the wait runs beside them, not inside the handler.
+            self.push = asyncio.create_task(self._push_soon())
+
+    async def _push_soon(self) -> None:
+        """Send once the interval allows; again if a change arrived while this one was being read."""
+        while True:
+            wait = self._last_sent + settings.METRICS_PUSH_INTERVAL - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            covered = self.latest_change
+            await self.send_now(not_before=covered)
+            if self.latest_change <= covered:
+                return
+
+    async def send_now(self, not_before: float = 0.0) -> None:
+        self._last_sent = time.monotonic()
+        await self.send_current(not_before)
+
+    async def send_current(self, not_before: float) -> None:
+        raise NotImplementedError
+
+    def stop_pushing(self) -> None:
+        if self.push is not None:
+            self.push.cancel()
+
+
+class MetricsConsumer(CoalescedPush, AsyncJsonWebsocketConsumer):
+    """Live figures for the district or one street: sends the current report, then again on every change."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -212,34 +248,17 @@ class MetricsConsumer(AsyncJsonWebsocketConsumer):
         self.group = metrics_group(self.street_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self._send_report()
+        await self.send_now()
 
     async def disconnect(self, code: int) -> None:
-        if self.push is not None:
-            self.push.cancel()
+        self.stop_pushing()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def metrics_changed(self, message: dict[str, Any]) -> None:
-        """Coalesce bursts: at most one report per METRICS_PUSH_INTERVAL per socket, never a lost change."""
-        self.latest_change = time.monotonic()
-        if self.push is None or self.push.done():
-            # Messages are handled one at a time, so the wait runs beside them, not inside this handler.
-            self.push = asyncio.create_task(self._push_soon())
+        await self.changed()
 
-    async def _push_soon(self) -> None:
-        """Send once the interval allows; again if a change arrived while this report was being read."""
-        while True:
-            wait = self._last_sent + settings.METRICS_PUSH_INTERVAL - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            covered = self.latest_change
-            await self._send_report(not_before=covered)
-            if self.latest_change <= covered:
-                return
-
-    async def _send_report(self, not_before: float = 0.0) -> None:
-        self._last_sent = time.monotonic()
+    async def send_current(self, not_before: float) -> None:
         await self.send_json({"type": "metrics", **await self._report(not_before)})
 
     @database_sync_to_async
@@ -306,3 +325,44 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
         if sees_every_case(user):
             return [QUEUE_ALL]
         return [queue_group(org) for org in sorted(staff_scope_ids(user))]
+
+
+class AlertDeskConsumer(CoalescedPush, AsyncJsonWebsocketConsumer):
+    """The alert desk's live counts: open alerts per level (of the filters in the query string), sent on
+    connect and again after alerts change; the page then reloads its list. Staff only."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not await self._may_use_desk(user):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        self.filters = AlertFilters.lenient({name: values[0] for name, values in query.items()})
+        await self.channel_layer.group_add(ALERTS_GROUP, self.channel_name)
+        await self.accept()
+        await self.send_now()
+
+    async def disconnect(self, code: int) -> None:
+        self.stop_pushing()
+        if hasattr(self, "filters"):
+            await self.channel_layer.group_discard(ALERTS_GROUP, self.channel_name)
+
+    async def alerts_changed(self, message: dict[str, Any]) -> None:
+        await self.changed()
+
+    async def send_current(self, not_before: float) -> None:
+        counts = await self._counts()
+        await self.send_json({"type": "alert_counts", "counts": counts, "total": sum(counts.values())})
+
+    @database_sync_to_async
+    def _may_use_desk(self, user: Any) -> bool:
+        from realtime.desk import can_use_desk
+
+        return can_use_desk(user)
+
+    @database_sync_to_async
+    def _counts(self) -> dict[str, int]:
+        return level_counts(self.scope["user"], self.filters)

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from realtime.consumers import CaseConsumer, MetricsConsumer, QueueConsumer, RoomConsumer
+from realtime.consumers import AlertDeskConsumer, CaseConsumer, MetricsConsumer, QueueConsumer, RoomConsumer
+from realtime.notify_consumer import NotificationConsumer
 
 websocket_urlpatterns = [
     path("ws/cases/<int:case_id>/", CaseConsumer.as_asgi()),
@@ -10,4 +11,6 @@ websocket_urlpatterns = [
     path("ws/queues/", QueueConsumer.as_asgi()),
     path("ws/metrics/streets/<int:street_id>/", MetricsConsumer.as_asgi()),
     path("ws/cases/<int:case_id>/room/", RoomConsumer.as_asgi()),
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+    path("ws/alerts/", AlertDeskConsumer.as_asgi()),
 ]

@@ -128,3 +128,30 @@ def test_every_demo_role_can_sign_in(client: Any) -> None:
     for username, *_rest in DEMO_USERS:
         response = client.post("/api/v1/auth/token/", {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 200, username
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/dashboard/", "劳动争议调解仲裁 · 实时指标"),
+        ("/en/dashboard/", "Labor dispute mediation and arbitration · live figures"),
+    ],
+)
+def test_people_pages_are_chinese_unprefixed_and_english_under_en(path: str, text: str, leader: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(leader)
+    assert text in client.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_workbench_is_served_in_english_under_en(mediator: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(mediator)
+    assert client.get("/en/workbench/").status_code in (200, 302)
+    assert "本组织待认领" in client.get("/workbench/cases/dispute/queue/").content.decode()
+    assert "Organization queue" in client.get("/en/workbench/cases/dispute/queue/").content.decode()

@@ -30,6 +30,7 @@ class StaffFlowViewset(FlowAppViewset):
 
 site = Site(
     title=_("乐业 · 调解仲裁工作台"),
+    menu_template_name="realtime/site_menu.html",  # viewflow's menu plus the alert desk
     viewsets=[
         Application(
             title=_("案件办理"),

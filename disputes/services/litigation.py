@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,8 @@ from disputes.services.clocks import end_open_clocks, open_clock
 from disputes.services.closure import close_case
 
 WINDOW_RULES = ("litigation.suit", "litigation.employer_revocation")
+# Sent with `case` and `award` (inside the transaction) when the windows lapsed and the award took effect.
+award_took_effect = Signal()
 # Which window each kind of filing must be inside.
 FILING_WINDOWS: dict[str, str] = {
     FilingKind.WORKER_SUIT: "litigation.suit",
@@ -105,3 +108,4 @@ def give_award_effect(case: Case) -> None:
     award.save(update_fields=["took_effect_on"])
     close_case(case, ClosureKind.ARBITRAL_AWARD)
     record_event(case, "award_took_effect", after={"on": str(award.took_effect_on)})
+    award_took_effect.send(sender=Case, case=case, award=award)

@@ -42,6 +42,8 @@ WINDOW_RULES = ("mediation.window", "mediation.gig_window")
 ACCEPTANCE_RULES = ("mediation.acceptance",)
 # Sent (inside the transaction) when a case leaves the first tiers for arbitration.
 handed_to_arbitration = Signal()
+# Sent with `case` (inside the transaction) when the mediation window ran out and arbitration is offered.
+escalation_offered = Signal()
 
 
 def _today() -> date:
@@ -319,6 +321,7 @@ def offer_escalation(case: Case) -> None:
     """The mediation window ran out: the worker is offered arbitration (Law 14); the worker decides."""
     end_open_clocks(case, WINDOW_RULES, _today(), outcome="missed")
     record_event(case, "escalation_offered", after={"tier": case.tier})
+    escalation_offered.send(sender=Case, case=case)
 
 
 @transaction.atomic
