@@ -45,7 +45,11 @@ def reconcile_metric_counters() -> int:
 
 @shared_task(name="disputes.tasks.sweep_clocks", acks_late=True)
 def sweep_clocks() -> int:
-    """Raise the deadline alerts due today (idempotent: each clock, level and due date alerts once)."""
+    """Raise the deadline alerts due today; returns how many (idempotent: each clock, level and due date alerts once).
+
+    A worker killed mid-sweep loses only its open batch: those clocks stay due, and the requeued message or the
+    next beat's sweep raises them.
+    """
     from disputes.services.alerts import sweep_clocks as sweep
 
     return len(sweep())

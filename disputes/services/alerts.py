@@ -1,21 +1,26 @@
 """The deadline watch: clocks entering an alert level get one alert each; staff acknowledge, assign, resolve.
 
 Levels: `due_in_<n>` (n official working days or fewer left, per ALERT_WORKING_DAYS_BEFORE), `due_today`,
-`overdue`. Days are Asia/Shanghai calendar dates. The unique (clock, level, due date) row makes overlapping
-sweeps, several workers and retried tasks harmless; a moved deadline may alert again.
+`overdue` (disputes/alert_levels.py). Days are Asia/Shanghai calendar dates. Each running clock stores the
+day it next enters a level (`next_alert_on`, indexed); the sweep reads only clocks whose day has come, so
+its work grows with the clocks that change level. The unique (clock, level, due date) row makes
+overlapping sweeps, several workers and retried tasks harmless; a moved deadline may alert again.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from disputes.alert_levels import WorkingDays, level_of, next_alert_on
 from disputes.errors import ActionForbidden, NotAllowedInState
 from disputes.models import OPEN_ALERT_STATES, Alert, AlertStatus, CalendarYear, Case, Clock, ClockState
 from disputes.permissions import works_on_case
@@ -23,50 +28,113 @@ from disputes.services.clocks import clock_moved
 
 # Sent after commit with `alert_ids`: the alerts a sweep just raised (escalations and notifications listen).
 alerts_raised = Signal()
+# Clocks per transaction: a backlog after downtime commits in steps, and a killed worker loses one step.
+SWEEP_BATCH = 5000
 
+Plan = dict[tuple[str, date], tuple[str | None, date | None]]
+
+# Claim a batch of due clocks (rows another sweep holds are skipped), grouped by rule and due date.
+_CLAIM = """
+SELECT rule, due_on, array_agg(id) FROM (
+    SELECT id, rule, due_on FROM disputes_clock
+    WHERE state = 'running' AND next_alert_on <= %s
+    LIMIT %s FOR UPDATE SKIP LOCKED
+) AS due GROUP BY rule, due_on
+"""
+# Advance the claimed clocks (each with the slot of its rule and due date in the plan) to their next alert day
+# and raise the level they are at, in one statement.
+_RAISE = """
+WITH plan AS (
+    SELECT * FROM UNNEST(%s::varchar[], %s::date[]) WITH ORDINALITY AS p(level, next_on, slot)
+), claimed AS (
+    SELECT * FROM UNNEST(%s::bigint[], %s::bigint[]) AS d(id, slot)
+), advanced AS (
+    UPDATE disputes_clock AS c SET next_alert_on = plan.next_on
+    FROM claimed JOIN plan USING (slot) WHERE c.id = claimed.id
+    RETURNING c.id, c.case_id, c.due_on, plan.level
+)
+INSERT INTO disputes_alert (clock_id, case_id, level, due_on, raised_at, status)
+SELECT id, case_id, level, due_on, %s, %s FROM advanced WHERE level IS NOT NULL
+ON CONFLICT (clock_id, level, due_on) DO NOTHING RETURNING id
+"""
 _INSERT = (
     "INSERT INTO disputes_alert (clock_id, case_id, level, due_on, raised_at, status) VALUES (%s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (clock_id, level, due_on) DO NOTHING RETURNING id"
 )
 
 
-def level_of(due_on: date, today: date, thresholds: tuple[int, ...], calendar: Any) -> str | None:
-    """The alert level of a clock due on `due_on`, seen on `today`; None while it is still far off."""
-    if due_on < today:
-        return "overdue"
-    if due_on == today:
-        return "due_today"
-    for n in sorted(thresholds):
-        if due_on <= calendar.nth_working_day_after(today, n):
-            return f"due_in_{n}"
-    return None
-
-
-def _candidates(rule: str, thresholds: tuple[int, ...], today: date, calendar: Any) -> Any:
-    """Running clocks of `rule` at some level today, read on the partial due-date index."""
-    upper = calendar.nth_working_day_after(today, max(thresholds)) if thresholds else today
-    clocks = Clock.objects.filter(rule=rule, state=ClockState.RUNNING, due_on__lte=upper)
-    return clocks.values_list("pk", "case_id", "due_on")
-
-
-@transaction.atomic
 def sweep_clocks(today: date | None = None) -> list[int]:
-    """Raise every alert due today; returns the ids of the alerts this sweep created."""
+    """Raise every alert due by `today` (Asia/Shanghai, default today); returns the ids of the alerts created.
+
+    A clock whose alert day has come gets the level it is at today (after downtime: the current one, not
+    the missed ones) and its next alert day. Each batch commits on its own and announces its alerts after
+    commit; a batch that fails leaves its clocks due for the next sweep.
+    """
     today = today or timezone.localdate()
     calendar = CalendarYear.objects.official_calendar()
-    now = timezone.now()
+    created: list[int] = []
+    while True:
+        with transaction.atomic():
+            claimed, raised = _sweep_batch(today, calendar, timezone.now())
+            if raised:
+                transaction.on_commit(partial(announce_alerts, raised))
+        created += raised
+        if claimed < SWEEP_BATCH:
+            return created
+
+
+def _plan(keys: Any, today: date, calendar: WorkingDays) -> Plan:
+    """Level today and next alert day per (rule, due date): computed once per due date, not per clock."""
+    plan: Plan = {}
+    for rule, due_on in keys:
+        thresholds = settings.ALERT_WORKING_DAYS_BEFORE.get(rule)
+        if thresholds is None:  # no longer watched: nothing to raise, nothing to come back for
+            plan[rule, due_on] = (None, None)
+        else:
+            watched = tuple(thresholds)
+            plan[rule, due_on] = (
+                level_of(due_on, today, watched, calendar),
+                next_alert_on(due_on, watched, calendar, after=today),
+            )
+    return plan
+
+
+def _sweep_batch(today: date, calendar: WorkingDays, now: datetime) -> tuple[int, list[int]]:
+    """Claim up to SWEEP_BATCH due clocks, raise their levels and advance them; (clocks claimed, alert ids)."""
+    if connection.vendor != "postgresql":
+        return _sweep_batch_portable(today, calendar, now)
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM, [today, SWEEP_BATCH])
+        groups = {(rule, due_on): ids for rule, due_on, ids in cursor.fetchall()}
+        if not groups:
+            return 0, []
+        plan = _plan(groups, today, calendar)
+        levels, nexts = zip(*(plan[key] for key in groups), strict=True)
+        ids = [pk for group in groups.values() for pk in group]
+        slots = [slot for slot, group in enumerate(groups.values(), start=1) for _pk in group]
+        cursor.execute(_RAISE, [list(levels), list(nexts), ids, slots, now, AlertStatus.OPEN])
+        return len(ids), [row[0] for row in cursor.fetchall()]
+
+
+def _sweep_batch_portable(today: date, calendar: WorkingDays, now: datetime) -> tuple[int, list[int]]:
+    """The same through the ORM, clock by clock (SQLite, when embedded): each is claimed by a conditional update.
+
+    A clock a service moved since it was read fails the claim, keeps the day the service gave it, and raises
+    nothing for the old due date.
+    """
+    rows: list[Any] = list(
+        Clock.objects.alert_due_by(today).values_list("id", "case_id", "rule", "due_on")[:SWEEP_BATCH]
+    )
+    plan = _plan({(rule, due_on) for _pk, _case, rule, due_on in rows}, today, calendar)
     created: list[int] = []
     with connection.cursor() as cursor:
-        for rule, thresholds in settings.ALERT_WORKING_DAYS_BEFORE.items():
-            for clock_id, case_id, due_on in _candidates(rule, tuple(thresholds), today, calendar):
-                level = level_of(due_on, today, tuple(thresholds), calendar)
-                if level is None:
-                    continue
-                cursor.execute(_INSERT, [clock_id, case_id, level, due_on, now, AlertStatus.OPEN])
+        for pk, case_id, rule, due_on in rows:
+            level, next_on = plan[rule, due_on]
+            claimed = Clock.objects.alert_due_by(today).filter(pk=pk, due_on=due_on).update(next_alert_on=next_on)
+            if claimed and level is not None:
+                cursor.execute(_INSERT, [pk, case_id, level, due_on, now, AlertStatus.OPEN])
                 created.extend(row[0] for row in cursor.fetchall())
-    if created:
-        transaction.on_commit(lambda: announce_alerts(created))
-    return created
+    return len(rows), created
 
 
 def announce_alerts(alert_ids: list[int]) -> None:
@@ -81,12 +149,16 @@ def announce_alerts(alert_ids: list[int]) -> None:
 def close_stale_alerts(
     sender: Any, clock: Clock | None = None, clocks: list[Clock] | None = None, **kwargs: Any
 ) -> None:
-    """A clock that ended, or whose due date moved, closes the alerts that no longer describe it."""
-    for moved in clocks or ([clock] if clock else []):
-        stale = Alert.objects.filter(clock_id=moved.pk, status__in=OPEN_ALERT_STATES)
-        if moved.state == ClockState.RUNNING and moved.due_on is not None:
-            stale = stale.exclude(due_on=moved.due_on)
-        stale.update(status=AlertStatus.CLOSED)
+    """A clock that ended, or whose due date moved, closes the alerts that no longer describe it.
+
+    One UPDATE for the whole list (a published year moves thousands of clocks), read against the clocks
+    as stored: the senders save before they signal.
+    """
+    moved = [c.pk for c in clocks or ([clock] if clock else [])]
+    if not moved:
+        return
+    stale = Alert.objects.filter(clock_id__in=moved, status__in=OPEN_ALERT_STATES)
+    stale.exclude(clock__state=ClockState.RUNNING, due_on=F("clock__due_on")).update(status=AlertStatus.CLOSED)
 
 
 def _alert_for(alert: Alert, user: Any) -> Alert:

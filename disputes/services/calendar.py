@@ -19,11 +19,11 @@ from disputes.clock import ClockSettings, LedgerError, compute_due
 from disputes.errors import DomainError
 from disputes.models import CalendarDay, CalendarYear, Clock, ClockEvent, ClockState, DayKind
 from disputes.services.audit import record_events_bulk
-from disputes.services.clocks import clock_moved
+from disputes.services.clocks import clock_moved, scheduled_alert_on
 
 REPROJECT_BATCH = 2000
 # What a re-projection writes: the derived fields, as start_clock and the event services store them.
-_REPROJECTED_FIELDS = ("due_on", "provisional", "state", "suspended_since", "updated_at")
+_REPROJECTED_FIELDS = ("due_on", "provisional", "state", "suspended_since", "next_alert_on", "updated_at")
 
 
 @transaction.atomic
@@ -66,10 +66,11 @@ def affected_clocks(year: int) -> Q:
 def reproject_open_clocks(year: int, *, by: Any = None) -> int:
     """Recompute every affected open clock; store what changed and one audit event per case."""
     calendar, settings = CalendarYear.objects.official_calendar(), deadlines.clock_settings()
-    moved = 0
+    today, moved = timezone.localdate(), 0
     for batch in _batches(Clock.objects.filter(affected_clocks(year)).order_by("id")):
         changed = [clock for clock, events in batch if _reprojected(clock, events, calendar, settings)]
-        _store(changed)
+        rescheduled = [clock for clock, _events in batch if _rescheduled(clock, calendar, today)]
+        _store(list({clock.pk: clock for clock in [*changed, *rescheduled]}.values()))
         _audit(changed, year, by)
         moved += len(changed)
         if changed:
@@ -104,6 +105,24 @@ def _reprojected(clock: Clock, events: list[ClockEvent], calendar: Any, settings
     clock.due_on, clock.provisional = result.due, result.provisional
     clock.updated_at = timezone.now()
     return (clock.due_on, clock.provisional) != before
+
+
+def _rescheduled(clock: Clock, calendar: Any, today: date) -> bool:
+    """Recompute the next alert day (Asia/Shanghai) after re-projection; True when it changed.
+
+    A clock whose due date moved starts over, as when an event moves it. One whose due date stayed keeps
+    its day unless the new calendar brings a level sooner: too early a day costs the sweep one read (the
+    unique alert row keeps it from alerting twice), too late a day would lose an alert. Overdue and
+    already alerted (no day) stays so: overdue does not depend on the calendar.
+    """
+    before = clock.next_alert_on
+    due_on = clock.due_on if clock.state == ClockState.RUNNING else None
+    pending = scheduled_alert_on(clock.rule, due_on, calendar=calendar, today=today)
+    if getattr(clock, "due_on_before", clock.due_on) != clock.due_on or pending is None:
+        clock.next_alert_on = pending
+    elif before is not None:
+        clock.next_alert_on = min(before, pending)
+    return clock.next_alert_on != before
 
 
 def _store(changed: list[Clock]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -15,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from disputes import deadlines
-from disputes.clock import RULES, ClockResult, Event, LedgerError, resolve_rule
+from disputes.alert_levels import WorkingDays, pending_alert_on
+from disputes.calendar import OfficialCalendar
+from disputes.clock import RULES, ClockResult, Event, LedgerError, compute_due, resolve_rule
 from disputes.errors import DomainError, NotAllowedInState, ledger_refusal
-from disputes.models import Case, Clock, ClockEvent, ClockEventKind, ClockState
+from disputes.models import CalendarYear, Case, Clock, ClockEvent, ClockEventKind, ClockState
 from disputes.services.audit import record_event
 
 # Sent inside the transaction whenever a clock's due date or state changes (flow timers follow it).
@@ -30,11 +33,31 @@ def _refuse_future(on: date, message: StrOrPromise) -> None:
         raise DomainError(message, code="date_in_future")
 
 
-def _materialize(clock: Clock, result: ClockResult) -> None:
+def scheduled_alert_on(rule: str, due_on: date | None, *, calendar: WorkingDays, today: date) -> date | None:
+    """The next alert day a running clock stores when it starts or moves on `today` (Asia/Shanghai).
+
+    None without a due date (suspended) or for a rule ALERT_WORKING_DAYS_BEFORE does not watch.
+    """
+    thresholds = settings.ALERT_WORKING_DAYS_BEFORE.get(rule)
+    if due_on is None or thresholds is None:
+        return None
+    return pending_alert_on(due_on, tuple(thresholds), calendar, today=today)
+
+
+def _compute(rule: str, started_on: date, events: list[Event] | None = None) -> tuple[ClockResult, OfficialCalendar]:
+    """deadlines.compute, also handing back the calendar it used (the alert day reads it too)."""
+    calendar = CalendarYear.objects.official_calendar()
+    result = compute_due(rule, started_on, events or (), calendar=calendar, settings=deadlines.clock_settings())
+    return result, calendar
+
+
+def _materialize(clock: Clock, result: ClockResult, calendar: WorkingDays) -> None:
     clock.due_on = result.due
     clock.provisional = result.provisional
     clock.suspended_since = result.suspended_since
     clock.state = ClockState.SUSPENDED if result.suspended_since else ClockState.RUNNING
+    today = timezone.localdate()
+    clock.next_alert_on = scheduled_alert_on(clock.rule, clock.due_on, calendar=calendar, today=today)
 
 
 def _snapshot(clock: Clock) -> dict[str, Any]:
@@ -62,7 +85,7 @@ def start_clock(case: Case, rule: str, started_on: date, *, by: Any = None) -> C
 def begin_clock(case: Case, rule: str, started_on: date) -> Clock:
     """Create a running clock without an audit entry: for services whose own entry records it."""
     clock = Clock(case=case, rule=rule, started_on=started_on)
-    _materialize(clock, deadlines.compute(rule, started_on))
+    _materialize(clock, *_compute(rule, started_on))
     clock.save()
     clock_moved.send(sender=Clock, clock=clock)
     return clock
@@ -89,13 +112,13 @@ def apply_clock_event(clock: Clock, event: ClockEvent, *, by: Any) -> Clock:
     _refuse_future(event.on, _("事项日期不能晚于今天。"))
     pending = _pending_ledger(locked, event)
     try:
-        result = deadlines.compute(locked.rule, locked.started_on, pending)
+        result, calendar = _compute(locked.rule, locked.started_on, pending)
     except LedgerError as error:
         raise ledger_refusal(error) from None
     event.clock, event.recorded_by = locked, by if getattr(by, "pk", None) else None
     event.save()
-    _materialize(locked, result)
-    locked.save(update_fields=["due_on", "provisional", "suspended_since", "state", "updated_at"])
+    _materialize(locked, result, calendar)
+    locked.save(update_fields=["due_on", "provisional", "suspended_since", "state", "next_alert_on", "updated_at"])
     clock_moved.send(sender=Clock, clock=locked)
     return locked
 
@@ -143,8 +166,8 @@ def stop_clock(clock: Clock, on: date, *, by: Any, completed: bool, reason: str 
         locked.state = ClockState.MISSED if late else ClockState.MET
     else:
         locked.state = ClockState.STOPPED
-    locked.ended_on, locked.suspended_since = on, None
-    locked.save(update_fields=["state", "ended_on", "suspended_since", "updated_at"])
+    locked.ended_on, locked.suspended_since, locked.next_alert_on = on, None, None
+    locked.save(update_fields=["state", "ended_on", "suspended_since", "next_alert_on", "updated_at"])
     record_event(locked.case, "clock_ended", actor=by, before=before, after=_snapshot(locked), note=reason)
     clock_moved.send(sender=Clock, clock=locked)
     return locked
@@ -160,17 +183,17 @@ def start_limitation_at_filing(case: Case) -> Clock | None:
     if start is None:
         return None
     clock = Clock(case=case, rule="limitation", started_on=start)
-    _materialize(clock, deadlines.compute("limitation", start))
+    _materialize(clock, *_compute("limitation", start))
     filed_on = timezone.localdate(case.filed_at)
     if clock.due_on is not None and filed_on > clock.due_on:
-        clock.state, clock.ended_on = ClockState.MISSED, clock.due_on
+        clock.state, clock.ended_on, clock.next_alert_on = ClockState.MISSED, clock.due_on, None
         clock.save()
         return clock
     clock.save()
     if filed_on > start:
         reason = str(_("提出调解或仲裁申请，仲裁时效中断"))
         interruption = ClockEvent(clock=clock, kind=ClockEventKind.RESTART, on=filed_on, reason=reason)
-        _materialize(clock, deadlines.compute("limitation", start, Clock.ledger_of([interruption])))
+        _materialize(clock, *_compute("limitation", start, Clock.ledger_of([interruption])))
         interruption.save()
         clock.save()
     return clock
@@ -182,8 +205,8 @@ def expire_clock(clock: Clock, *, by: Any = None) -> Clock:
     locked = _locked_open(clock)
     before = _snapshot(locked)
     locked.state, locked.ended_on = ClockState.MISSED, locked.due_on or timezone.localdate()
-    locked.suspended_since = None
-    locked.save(update_fields=["state", "ended_on", "suspended_since", "updated_at"])
+    locked.suspended_since = locked.next_alert_on = None
+    locked.save(update_fields=["state", "ended_on", "suspended_since", "next_alert_on", "updated_at"])
     record_event(locked.case, "clock_expired", actor=by, before=before, after=_snapshot(locked))
     clock_moved.send(sender=Clock, clock=locked)
     return locked
@@ -210,6 +233,6 @@ def end_open_clocks(case: Case, rules: tuple[str, ...], on: date, *, outcome: st
             clock.state, clock.ended_on = ClockState.MISSED, clock.due_on or on
         else:
             clock.state, clock.ended_on = ClockState.STOPPED, on
-        clock.suspended_since = None
-        clock.save(update_fields=["state", "ended_on", "suspended_since", "updated_at"])
+        clock.suspended_since = clock.next_alert_on = None
+        clock.save(update_fields=["state", "ended_on", "suspended_since", "next_alert_on", "updated_at"])
         clock_moved.send(sender=Clock, clock=clock)
