@@ -3,12 +3,13 @@
 # Run:   DATABASE_URL=postgres://postgres@127.0.0.1:5432/leye_bench_live REDIS_URL=redis://127.0.0.1:6379/7 \
 #            .venv/bin/python bench/live.py [--small] [--keep]
 #        --small: 10,000 then 100,000 cases and 100 sockets, a quick check of the bench itself.
-# Part 1 COPYs cases, running award clocks and a year of MetricDaily rows (never through the services) and times
-# metric_report.report() beside Case.objects.get(pk). Part 2 closes open cases from 16 threads, with and without
-# close_case's counters. Part 3 starts one daphne on the bench database and REDIS_URL, opens the sockets on
-# ws/metrics/ and group_sends metrics.changed at 300/s, beside a raw Redis PUBLISH in the same run.
-# The bench process drops REDIS_URL from its own environment before Django starts: its channel layer is the
-# in-memory one (part 2 measures the database write path only); daphne and part 3's sender use Redis.
+# Part 1 COPYs cases, running award clocks, a year of MetricDaily and MetricMonthly rows and the forecast's clock
+# counts (never through the services) and times metric_report.report() beside Case.objects.get(pk): as read again
+# (the process's copy, checked against the counters' generation in Redis) and right after a change (read anew).
+# Part 2 closes open cases from 16 threads, with and without close_case's counters. Part 3 starts one daphne on
+# the bench database and REDIS_URL and opens the sockets on ws/metrics/; a writer process commits counted events
+# at 300/s through bump_street and its metrics publisher sends the reports, beside a raw Redis PUBLISH.
+# The bench process runs on REDIS_URL like the product (cache and channel layer): give it a Redis db of its own.
 
 # ruff: noqa: E402  -- run as a script, so the project root goes on sys.path before the project's imports.
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import json
 import logging
 import math
+import multiprocessing
 import os
 import random
 import re
@@ -131,6 +133,33 @@ def _metric_rows(streets: list[int], today: date, rng: random.Random) -> Iterato
                     yield (key, today - timedelta(days=days_ago), street, value)
 
 
+def _monthly_rows(daily: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The monthly roll-up of the daily rows, as roll_up() keeps it beside them."""
+    months: Counter[tuple[str, date, int]] = Counter()
+    for key, day, street, value in daily:
+        months[(key, day.replace(day=1), street)] += value
+    return [(key, month, street, value) for (key, month, street), value in months.items()]
+
+
+def _forecast_rows(start: int, stop: int, streets: list[int], now: datetime, today: date) -> list[tuple[Any, ...]]:
+    """The forecast's counts of the loaded award clocks: (key, due day, street, clocks), as forecast.py keeps them."""
+    from disputes.services.counters import FORECAST_KEY
+
+    counts: Counter[tuple[int, date]] = Counter()
+    for case_id, _rule, _started, _state, due_on, *_rest in _clock_rows(start, stop, now, today):
+        counts[(streets[((case_id - 1) // EVERY) % len(streets)], due_on)] += 1
+    return [(FORECAST_KEY, due_on, street, n) for (street, due_on), n in counts.items()]
+
+
+UPSERT_DAILY = (
+    "INSERT INTO disputes_metricdaily (key, day, street_id, value) VALUES (%s, %s, %s, %s) "
+    "ON CONFLICT (key, day, street_id) DO UPDATE SET value = disputes_metricdaily.value + excluded.value"
+)
+UPSERT_MONTHLY = ("INSERT INTO disputes_metricmonthly (key, month, street_id, value) VALUES (%s, %s, %s, %s) "
+                  "ON CONFLICT (key, month, street_id) DO UPDATE SET value = disputes_metricmonthly.value + "
+                  "excluded.value")  # fmt: skip
+
+
 def _delta_rows(streets: list[int], today: date, rng: random.Random) -> Iterator[tuple[Any, ...]]:
     from disputes.services.counters import KEYS
 
@@ -147,9 +176,12 @@ def vacuum(*tables: str) -> None:
 
 
 def load(start: int, stop: int, streets: list[int], rng: random.Random) -> dict[str, float]:
-    """COPY cases [start, stop) and their award clocks (plus, the first time, the counters); VACUUM ANALYZE."""
+    """COPY cases [start, stop), their award clocks and the clocks' forecast counts (plus, the first time, the
+    counters); VACUUM ANALYZE. Rows written behind the services' back, so the counters' generation is advanced."""
     from django.db import connection, transaction
     from django.utils import timezone
+
+    from disputes.services.counters import advance_generation
 
     now, today, began = timezone.now(), timezone.localdate(), time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -159,42 +191,56 @@ def load(start: int, stop: int, streets: list[int], rng: random.Random) -> dict[
             "clocks": _copy(cursor.cursor, "disputes_clock", CLOCK_COLUMNS, _clock_rows(start, stop, now, today)),
         }
         if start == 0:
-            rows["daily"] = _copy(cursor.cursor, "disputes_metricdaily", "key, day, street_id, value",
-                                  _metric_rows(streets, today, rng))  # fmt: skip
+            daily = list(_metric_rows(streets, today, rng))
+            rows["daily"] = _copy(cursor.cursor, "disputes_metricdaily", "key, day, street_id, value", daily)
+            rows["monthly"] = _copy(cursor.cursor, "disputes_metricmonthly", "key, month, street_id, value",
+                                    _monthly_rows(daily))  # fmt: skip
             rows["deltas"] = _copy(cursor.cursor, "disputes_metricdelta", "key, day, street_id, delta",
                                    _delta_rows(streets, today, rng))  # fmt: skip
+        forecast = _forecast_rows(start, stop, streets, now, today)
+        cursor.executemany(UPSERT_DAILY, forecast)
+        cursor.executemany(UPSERT_MONTHLY, [(key, day.replace(day=1), street, n) for key, day, street, n in forecast])
+        rows["forecast"] = len(forecast)
         cursor.execute("SELECT setval(pg_get_serial_sequence('disputes_case', 'id'), %s)", [stop])
+    advance_generation()
     copied = time.perf_counter()
-    vacuum("disputes_case", "disputes_clock", "disputes_metricdaily", "disputes_metricdelta")
+    vacuum("disputes_case", "disputes_clock", "disputes_metricdaily", "disputes_metricmonthly", "disputes_metricdelta")
     return {**rows, "copy_s": copied - began, "vacuum_s": time.perf_counter() - copied}
 
 
 def print_load(stop: int, loaded: dict[str, float]) -> None:
-    from disputes.models import MetricDaily, MetricDelta
+    from disputes.models import MetricDaily, MetricDelta, MetricMonthly
 
     rows = sum(value for key, value in loaded.items() if not key.endswith("_s"))
     print(f"\nPart 1 — metric read at {stop:,} cases")
     counters = (
-        f", {loaded['daily']:,.0f} MetricDaily and {loaded['deltas']:,.0f} MetricDelta rows"
+        f", {loaded['daily']:,.0f} MetricDaily, {loaded['monthly']:,.0f} MetricMonthly and {loaded['deltas']:,.0f} "
+        "MetricDelta rows"
         if "daily" in loaded
         else ""
     )
-    print(f"  COPY {loaded['cases']:,.0f} cases, {loaded['clocks']:,.0f} running award clocks{counters}: "
-          f"{loaded['copy_s']:.1f} s ({rows / loaded['copy_s']:,.0f} rows/s) · "
-          f"VACUUM ANALYZE {loaded['vacuum_s']:.1f} s")  # fmt: skip
-    print(f"  now {MetricDaily.objects.count():,} MetricDaily rows (a year × street × key, "
-          f"zeros absent) and {MetricDelta.objects.count():,} un-rolled deltas")  # fmt: skip
+    print(f"  COPY {loaded['cases']:,.0f} cases, {loaded['clocks']:,.0f} running award clocks{counters}, and "
+          f"{loaded['forecast']:,.0f} (street, due day) forecast counts: {loaded['copy_s']:.1f} s "
+          f"({rows / loaded['copy_s']:,.0f} rows/s) · VACUUM ANALYZE {loaded['vacuum_s']:.1f} s")  # fmt: skip
+    print(f"  now {MetricDaily.objects.count():,} MetricDaily rows (a year × street × key, zeros absent), "
+          f"{MetricMonthly.objects.count():,} MetricMonthly rows and {MetricDelta.objects.count():,} un-rolled "
+          "deltas")  # fmt: skip
 
 
 # --- part 1: timing the reads -------------------------------------------------------------------------
 
 
 def timed_rounds(
-    calls: dict[str, Callable[[], object]], rounds: int, budget_s: float = 180.0
+    calls: dict[str, Callable[[], object]],
+    rounds: int,
+    budget_s: float = 180.0,
+    before: Callable[[], object] = lambda: None,
 ) -> dict[str, list[float]]:
-    """ms per call, the calls interleaved round by round (so load noise hits each alike), after 20 warm-up rounds."""
+    """ms per call, the calls interleaved round by round (so load noise hits each alike), after 20 warm-up rounds;
+    ``before`` runs, untimed, before each call."""
     for _ in range(20):
         for call in calls.values():
+            before()
             call()
     times: dict[str, list[float]] = {name: [] for name in calls}
     stop = time.perf_counter() + budget_s
@@ -202,20 +248,34 @@ def timed_rounds(
         if done >= 20 and time.perf_counter() > stop:
             break
         for name, call in calls.items():
+            before()
             started = time.perf_counter()
             call()
             times[name].append((time.perf_counter() - started) * 1000)
     return times
 
 
+CACHED, FRESH = ("district", "street"), ("district, fresh", "street, fresh")
+PK_FRESH = "pk, fresh rounds"
+
+
 def read_calls(last_id: int, street_id: int, rng: random.Random) -> dict[str, Callable[[], object]]:
+    """Case.objects.get(pk); report() as read again (the process's copy, after the generation check in Redis) and
+    as read right after a change (timed in rounds of their own, each call after an untimed advance of the
+    counters' generation: the statement runs and the rates are computed)."""
     from disputes.metric_report import report
     from disputes.models import Case
 
+    def pk() -> object:
+        return Case.objects.get(pk=rng.randint(1, last_id))
+
     return {
-        "pk": lambda: Case.objects.get(pk=rng.randint(1, last_id)),
+        "pk": pk,
         "district": lambda: report(*PERIOD),
         "street": lambda: report(*PERIOD, street_id),
+        PK_FRESH: pk,
+        "district, fresh": lambda: report(*PERIOD),
+        "street, fresh": lambda: report(*PERIOD, street_id),
     }
 
 
@@ -240,8 +300,7 @@ class QueryLog:
             self.last[label] = (sql, params)
 
 
-QUERIES = (("disputes_clock", "award clocks count"), ("disputes_metricdaily", "MetricDaily sum"),
-           ("disputes_metricdelta", "MetricDelta sum"))  # fmt: skip
+QUERIES = (("disputes_metricmonthly", "counters statement"), ("disputes_clock", "award clocks"))
 
 
 def profile(call: Callable[[], object], calls: int = 30) -> tuple[QueryLog, float]:
@@ -264,7 +323,7 @@ class ReadResult:
     open_due: int
 
     def ratio(self, name: str) -> float:
-        return self.ms[name] / self.ms["pk"]
+        return self.ms[name] / self.ms[PK_FRESH if name in FRESH else "pk"]
 
     def sql_ms(self, name: str) -> float:
         log, _mean = self.profiles[name]
@@ -275,12 +334,23 @@ class ReadResult:
 
 
 def measure_reads(size: int, reads: int, street_id: int, rng: random.Random) -> ReadResult:
-    from disputes.metric_report import report
+    from disputes.metric_report import forget_cached, report
+    from disputes.services.counters import advance_generation
 
     calls = read_calls(size, street_id, rng)
-    times = timed_rounds(calls, reads)
+    times = timed_rounds({name: calls[name] for name in ("pk", *CACHED)}, reads)
+    times |= timed_rounds({name: calls[name] for name in (PK_FRESH, *FRESH)}, reads, before=advance_generation)
     ms = {name: statistics.median(values) for name, values in times.items()}
-    profiles = {name: profile(calls[name]) for name in ("district", "street")}
+    profiles = {name: profile(calls[name]) for name in CACHED}
+
+    def fresh(call: Callable[[], object]) -> Callable[[], object]:
+        def dropped_first() -> object:
+            forget_cached()  # this process's copies: a read right after a change, without the INCR
+            return call()
+
+        return dropped_first
+
+    profiles |= {name: profile(fresh(calls[name])) for name in FRESH}
     result = ReadResult(size, ms, profiles, report(*PERIOD)["open_due_in_period"])
     print_reads(result, len(times["pk"]))
     return result
@@ -288,17 +358,21 @@ def measure_reads(size: int, reads: int, street_id: int, rng: random.Random) -> 
 
 def print_reads(result: ReadResult, calls: int) -> None:
     ms = result.ms
-    print(f"  medians of {calls} interleaved calls (after 20 warm-up rounds): Case.objects.get(pk) {ms['pk']:.2f} ms · "
-          f"report() district {ms['district']:.2f} ms = {result.ratio('district'):.1f}× pk · "
-          f"one street {ms['street']:.2f} ms = {result.ratio('street'):.1f}× pk")  # fmt: skip
+    print(f"  medians of {calls} interleaved calls (after 20 warm-up rounds): Case.objects.get(pk) {ms['pk']:.2f} ms "
+          f"(in the rounds of fresh reads {ms[PK_FRESH]:.2f} ms)")  # fmt: skip
+    for name in (*CACHED, *FRESH):
+        kind = "read right after a change" if name in FRESH else "read again (the process's copy)"
+        print(f"    report() {name:<16} {ms[name]:5.2f} ms = {result.ratio(name):4.1f}× pk   ({kind})")
     print(f"  the forecast counts {result.open_due:,} running award clocks due from today to {PERIOD[1]}")
     for name, (log, mean_ms) in result.profiles.items():
-        parts = " · ".join(f"{label} {log.ms_per_call(label):.2f} ms" for label in log.seconds)
-        print(f"    {name:<8} mean {mean_ms:6.2f} ms per call: {parts} · Python {result.python_ms(name):.2f} ms")
+        parts = " · ".join(f"{label} {log.ms_per_call(label):.2f} ms" for label in log.seconds) or "no SQL"
+        print(
+            f"    {name:<16} mean {mean_ms:5.2f} ms per call: {parts} · Python, cache {result.python_ms(name):.2f} ms"
+        )
 
 
 def print_growth(small: ReadResult, large: ReadResult) -> None:
-    for name in ("district", "street"):
+    for name in (*CACHED, *FRESH):
         growth = large.ms[name] / small.ms[name]
         print(f"  {name}: read at {large.size:,} ÷ at {small.size:,} = {growth:.2f} (goal ≤ {GROWTH_GOAL})")
 
@@ -312,62 +386,14 @@ def explain(sql: str, params: Any) -> list[str]:
 
 
 def print_explain(large: ReadResult) -> None:
-    """The plan of the slowest query of each report that missed the goal."""
-    for name, (log, _mean) in large.profiles.items():
-        if large.ratio(name) <= READ_GOAL:
-            continue
-        label = max(log.seconds, key=lambda key: log.seconds[key])
-        print(f"\n  EXPLAIN ANALYZE of the {name} report's slowest query ({label}):")
-        for line in explain(*log.last[label])[:16]:
-            print(f"    {line[:150]}")
-
-
-# What the fix would read, in TEMP tables of the bench's own connection (no product change): counters summed per
-# month instead of per day, and running award clocks counted per (street, due day) instead of joined to cases.
-WHAT_IF_TABLES = (
-    "CREATE TEMP TABLE live_monthly AS SELECT key, date_trunc('month', day)::date AS month, street_id, "
-    "SUM(value) AS value FROM disputes_metricdaily GROUP BY 1, 2, 3",
-    "CREATE UNIQUE INDEX ON live_monthly (street_id, key, month)",
-    "CREATE TEMP TABLE live_award_due AS SELECT c.workplace_street_id AS street_id, k.due_on, COUNT(*) AS n "
-    f"FROM disputes_clock k JOIN disputes_case c ON c.id = k.case_id WHERE k.state = 'running' AND k.rule = '{AWARD}' "
-    "GROUP BY 1, 2",
-    "CREATE UNIQUE INDEX ON live_award_due (street_id, due_on)",
-    "ANALYZE live_monthly",
-    "ANALYZE live_award_due",
-)
-WHAT_IF_READS = {
-    "district": ("SELECT key, SUM(value) FROM live_monthly WHERE month BETWEEN %s AND %s GROUP BY key",
-                 "SELECT SUM(n) FROM live_award_due WHERE due_on BETWEEN %s AND %s"),
-    "street": ("SELECT key, SUM(value) FROM live_monthly WHERE street_id = %s AND month BETWEEN %s AND %s GROUP BY key",
-               "SELECT SUM(n) FROM live_award_due WHERE street_id = %s AND due_on BETWEEN %s AND %s"),
-}  # fmt: skip
-
-
-def what_if(result: ReadResult, street_id: int, reads: int) -> None:
-    """Time the two queries a report on period rollups would run (raw SQL), beside the ORM get(pk) of this size."""
-    from django.db import connection
-    from django.utils import timezone
-
-    with connection.cursor() as cursor:
-        for statement in WHAT_IF_TABLES:
-            cursor.execute(statement)
-        today, scope = timezone.localdate(), {"district": [], "street": [street_id]}
-        calls = {name: _sql_pair(cursor, queries, scope[name], today) for name, queries in WHAT_IF_READS.items()}
-        ms = {name: statistics.median(times) for name, times in timed_rounds(calls, reads).items()}
-    print("  what-if, for the fix (TEMP tables: counters per month, running award clocks per street and due day):")
-    for name, value in ms.items():
-        print(f"    {name:<8} both queries {value:.2f} ms = {value / result.ms['pk']:.1f}× get(pk), against the "
-              f"report's SQL {result.sql_ms(name):.2f} ms and Python {result.python_ms(name):.2f} ms")  # fmt: skip
-
-
-def _sql_pair(cursor: Any, queries: tuple[str, str], scope: list[int], today: date) -> Callable[[], object]:
-    def call() -> None:
-        cursor.execute(queries[0], [*scope, *PERIOD])
-        cursor.fetchall()
-        cursor.execute(queries[1], [*scope, max(PERIOD[0], today), PERIOD[1]])
-        cursor.fetchall()
-
-    return call
+    """The plan of the statement a fresh district read runs (counters and forecast together)."""
+    log, _mean = large.profiles["district, fresh"]
+    if "counters statement" not in log.last:
+        return
+    print("\n  EXPLAIN ANALYZE of a fresh district read's one statement (the top of the plan and its scans):")
+    lines = explain(*log.last["counters statement"])
+    for line in [line for line in lines if "->" in line or not line.startswith(" ")][:16]:
+        print(f"    {line[:150]}")
 
 
 def bench_reads(args: argparse.Namespace, rng: random.Random) -> tuple[ReadResult, ReadResult]:
@@ -381,7 +407,6 @@ def bench_reads(args: argparse.Namespace, rng: random.Random) -> tuple[ReadResul
     small, large = results
     print_growth(small, large)
     print_explain(large)
-    what_if(large, streets[0], args.reads)
     return small, large
 
 
@@ -400,7 +425,8 @@ def close_plain(pk: int, street_id: int) -> None:
 
 
 def close_counted(pk: int, street_id: int) -> None:
-    """With counters: the real close_case (its UPDATE, two MetricDelta rows, two on_commit broadcasts)."""
+    """With counters: the real close_case (its UPDATE, two MetricDelta rows; after commit, the generation INCR in
+    Redis and a note to this process's metrics publisher, which sends the reports from its own thread)."""
     from django.db import transaction
 
     from disputes.models import Case
@@ -412,11 +438,11 @@ def close_counted(pk: int, street_id: int) -> None:
         close_case(case, "withdrawn")
 
 
-# name → (close, whether broadcast_metrics is stubbed out for the run: the async_to_sync hops' share, information)
+# name → (close, whether the after-commit work is stubbed out for the run: its share, for information)
 VARIANTS: dict[str, tuple[Callable[[int, int], None], bool]] = {
     "without counters": (close_plain, False),
     "close_case": (close_counted, False),
-    "close_case, broadcast stubbed": (close_counted, True),
+    "close_case, nothing after commit": (close_counted, True),
 }
 
 
@@ -468,32 +494,35 @@ def closable_cases() -> list[tuple[int, int]]:
 
 def bench_closes(args: argparse.Namespace) -> dict[str, list[float]]:
     from disputes.models import MetricDelta
+    from realtime.broadcast import metrics_publisher
 
-    cases, deltas_before = closable_cases(), MetricDelta.objects.count()
+    cases, deltas_before, sent_before = closable_cases(), MetricDelta.objects.count(), metrics_publisher.sent
     share = len(cases) // (len(VARIANTS) * args.runs)
     print(
         f"\nPart 2 — close throughput, {THREADS} threads × own connection, {args.close_seconds:.0f} s or "
-        f"{share:,} cases per run, variants interleaved; in-memory channel layer: the database write path only"
+        f"{share:,} cases per run, variants interleaved; the product's after-commit path on Redis, as in production"
     )
     rates: dict[str, list[float]] = {name: [] for name in VARIANTS}
     for run in range(args.runs):
         for number, (name, (close, stubbed)) in enumerate(VARIANTS.items()):
             portion = cases[(run * len(VARIANTS) + number) * share :][:share]
-            quiet = mock.patch("realtime.broadcast.broadcast_metrics", lambda street_id: None)
+            quiet = mock.patch("disputes.services.counters._flush", lambda: None)
             with quiet if stubbed else contextlib.nullcontext():
                 rates[name].append(close_run(close, portion, args.close_seconds))
     for name, values in rates.items():
         runs = " · ".join(f"{rate:,.0f}" for rate in values)
-        print(f"  {name:<30} runs {runs} closes/s → median {statistics.median(values):,.0f}/s")
-    print_close_ratios(rates, MetricDelta.objects.count() - deltas_before)
+        print(f"  {name:<33} runs {runs} closes/s → median {statistics.median(values):,.0f}/s")
+    print_close_ratios(rates, MetricDelta.objects.count() - deltas_before, metrics_publisher.sent - sent_before)
     roll_up_all()
     return rates
 
 
-def print_close_ratios(rates: dict[str, list[float]], deltas: int) -> None:
+def print_close_ratios(rates: dict[str, list[float]], deltas: int, messages: int) -> None:
     plain, counted, quiet = (statistics.median(rates[name]) for name in VARIANTS)
     print(f"  close_case ÷ without counters = {counted / plain:.0%} (goal ≥ {CLOSE_GOAL:.0%}); "
-          f"with the broadcast stubbed {quiet / plain:.0%}")  # fmt: skip
+          f"with nothing after commit {quiet / plain:.0%}")  # fmt: skip
+    print(f"  this process's publisher sent {messages:,} group messages meanwhile (at most one per group per "
+          f"METRICS_PUSH_INTERVAL, and none, not even a report read, to a group no socket watches)")  # fmt: skip
     print(
         f"  for comparison, pgbench here: UPDATE by pk {B_CLOSE16:,}/s, + INSERT delta row {B_DELTA16:,}/s "
         f"= {B_DELTA16 / B_CLOSE16:.0%}; closes without counters = {plain / B_CLOSE16:.2f}× B_close@16"
@@ -557,6 +586,7 @@ def free_port() -> int:
 def start_daphne(port: int, redis_url: str, log: IO[bytes]) -> subprocess.Popen[bytes]:
     """One daphne in its own process group, on the bench database and the bench's Redis db; waits for the port."""
     env = {**os.environ, "REDIS_URL": redis_url, "DB_CONN_MAX_AGE": "0", "DEBUG": "false",
+           "DATABASE_URL": f"{os.environ['DATABASE_URL']}?application_name={DAPHNE_APP}",
            "DJANGO_SETTINGS_MODULE": "config.settings"}  # fmt: skip
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -654,40 +684,85 @@ async def read_reports(client: Client, tally: Tally) -> None:
 @dataclass
 class Sent:
     at: list[float] = field(default_factory=list)
-    group_send_ms: list[float] = field(default_factory=list)
-    bump_ms: list[float] = field(default_factory=list)
+    commit_ms: list[float] = field(default_factory=list)
+    publish_ms: list[float] = field(default_factory=list)  # the publisher's rounds: read the reports, group_send
+    messages: int = 0  # group messages the publisher sent in the window
     started: float = 0.0
     ended: float = 0.0
 
 
-def bump_incident(street_id: int) -> None:
-    """The event: one more collective incident counted (a committed MetricDelta row, as bump_street writes)."""
+def commit_incident(street_id: int) -> None:
+    """The event: one more collective incident counted, committed through bump_street as the services do."""
+    from django.db import transaction
     from django.utils import timezone
 
-    from disputes.models import MetricDelta
+    from disputes.services.counters import bump_street
 
-    MetricDelta.objects.create(street_id=street_id, key="incident", day=timezone.localdate(), delta=1)
+    with transaction.atomic():
+        bump_street(street_id, "incident", timezone.localdate())
 
 
-async def send_events(layer: Any, db: ThreadPoolExecutor, args: argparse.Namespace, street_id: int) -> Sent:
-    """Commit an event, then group_send metrics.changed (with its time) to the district, on a 300/s schedule."""
-    loop, sent = asyncio.get_running_loop(), Sent(started=time.perf_counter())
-    for number in range(args.rate * args.send_seconds):
-        due, now = sent.started + number / args.rate, time.perf_counter()
-        if now > sent.started + args.send_seconds:
-            break
-        await asyncio.sleep(max(0.0, due - now))
-        bumped = time.perf_counter()
-        await loop.run_in_executor(db, bump_incident, street_id)
-        at = time.perf_counter()
-        sent.bump_ms.append((at - bumped) * 1000)
-        await layer.group_send(
-            "metrics.district", {"type": "metrics.changed", "street": street_id, "sent_at": time.time()}
-        )
-        sent.at.append(at)
-        sent.group_send_ms.append((time.perf_counter() - at) * 1000)
+def send_events(rate: int, seconds: float, street_id: int, started: float) -> Sent:
+    """Commit events on a schedule of ``rate`` per second from ``started`` (4 threads, so a slow commit does not
+    hold back the next); each commit's after-commit hook hands it to this process's metrics publisher. Event n
+    is the n-th commit to finish (every event adds one incident, so a report showing n incidents shows it)."""
+    sent, finished, lock = Sent(started=started), [], threading.Lock()
+
+    def commit() -> None:
+        began = time.perf_counter()
+        commit_incident(street_id)
+        with lock:
+            finished.append((time.perf_counter(), (time.perf_counter() - began) * 1000))
+
+    with ThreadPoolExecutor(4) as pool:
+        for number in range(int(rate * seconds)):
+            due, now = started + number / rate, time.perf_counter()
+            if now > started + seconds:
+                break
+            time.sleep(max(0.0, due - now))
+            pool.submit(commit)
+        pool.submit(_close_connections)  # the pool's threads end here: their connections with them
     sent.ended = time.perf_counter()
+    finished.sort()
+    sent.at, sent.commit_ms = [at for at, _ms in finished], [ms for _at, ms in finished]
     return sent
+
+
+def write_events(env: dict[str, str], rate: int, seconds: float, street_id: int, go: Any, out: Any) -> None:
+    """The writer process of part 3, as a web worker would be: Django on the bench database and Redis, committing
+    the events; its metrics publisher sends the reports. Talks to the bench through two queues."""
+    import django
+
+    os.environ.update(env)
+    django.setup()
+    sent = Sent()
+    with timed_publisher(sent):
+        out.put("ready")
+        events = send_events(rate, seconds, street_id, go.get(timeout=60))
+        out.put({"started": events.started, "ended": events.ended, "at": events.at, "commit_ms": events.commit_ms})
+        go.get(timeout=600)  # the bench has drained: the publisher has sent everything
+    out.put({"publish_ms": sent.publish_ms, "messages": sent.messages})
+
+
+@contextlib.contextmanager
+def timed_publisher(sent: Sent) -> Iterator[None]:
+    """Time each round of this process's metrics publisher, and count its group messages."""
+    from realtime.broadcast import metrics_publisher
+
+    publish, before = metrics_publisher._publish, metrics_publisher.sent
+
+    def timed(street_ids: list[int | None]) -> int:
+        started = time.perf_counter()
+        messages = publish(street_ids)
+        sent.publish_ms.append((time.perf_counter() - started) * 1000)
+        return messages
+
+    metrics_publisher._publish = timed
+    try:
+        yield
+    finally:
+        metrics_publisher._publish = publish
+        sent.messages = metrics_publisher.sent - before
 
 
 async def drain(clients: list[Client], target: int, tally: Tally, cap_s: float) -> str:
@@ -717,6 +792,18 @@ def latencies(clients: list[Client], sent: Sent) -> list[float]:
     return out
 
 
+def report_ages(clients: list[Client], sent: Sent) -> list[float]:
+    """Per report received: its arrival minus the commit of the newest event it shows (the pipeline's delay,
+    without the wait for the next publishing round)."""
+    ages = []
+    for client in clients:
+        for arrived, incidents in client.receipts:
+            newest = incidents - client.base
+            if 1 <= newest <= len(sent.at):
+                ages.append(arrived - sent.at[newest - 1])
+    return ages
+
+
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else math.nan
@@ -743,6 +830,7 @@ class Fanout:
     received: list[int]
     latency_s: list[float]
     closed: list[str]
+    ages: list[float] = field(default_factory=list)
     dropped_sends: int = 0
     pg_connect_ms: float = 0.0
 
@@ -802,7 +890,9 @@ class Target:
     pid: int
     cookie: str
     street_id: int
-    main_backend: int  # the bench's own main-thread PostgreSQL backend, not counted as daphne's
+
+
+DAPHNE_APP = "bench-live-daphne"  # daphne's PostgreSQL application_name, to count its connections
 
 
 async def fanout(args: argparse.Namespace, target: Target) -> Fanout:
@@ -822,60 +912,57 @@ async def fanout(args: argparse.Namespace, target: Target) -> Fanout:
             client.ws.transport.abort()
     received, closed = [len(c.receipts) for c in clients], [c.closed for c in clients if c.closed]
     return Fanout(len(clients), failures, connect_s, (rss_before, rss_after), window, received,
-                  latencies(clients, window.sent), closed)  # fmt: skip
+                  latencies(clients, window.sent), closed, report_ages(clients, window.sent))  # fmt: skip
 
 
 async def send_and_drain(args: argparse.Namespace, target: Target, clients: list[Client], tally: Tally) -> Window:
-    """The events through a RedisChannelLayer, then the drain; daphne's CPU and PostgreSQL connections meanwhile."""
-    from channels_redis.core import RedisChannelLayer
-
-    layer, db, watcher = RedisChannelLayer(hosts=[args.redis_url]), ThreadPoolExecutor(1), ThreadPoolExecutor(1)
-    own = [target.main_backend, await asyncio.get_running_loop().run_in_executor(db, _backend_pid)]
-    sampling = asyncio.Event()
-    sampler = asyncio.create_task(sample_backends(watcher, sampling, own))
+    """The events, committed by a writer process whose publisher sends the reports (the clients stay in this
+    one), then the drain; daphne's CPU and PostgreSQL connections meanwhile."""
+    context = multiprocessing.get_context("spawn")
+    go, out = context.Queue(), context.Queue()
+    env = {"DATABASE_URL": os.environ["DATABASE_URL"], "REDIS_URL": args.redis_url, "DEBUG": "false",
+           "DJANGO_SETTINGS_MODULE": "config.settings"}  # fmt: skip
+    writer = context.Process(target=write_events, args=(env, args.rate, args.send_seconds, target.street_id, go, out))
+    writer.start()
+    loop, watcher, sampling = asyncio.get_running_loop(), ThreadPoolExecutor(1), asyncio.Event()
     try:
+        assert await loop.run_in_executor(None, out.get, True, 120) == "ready"
+        sampler = asyncio.create_task(sample_backends(watcher, sampling))
         cpu_before = cpu_s(target.pid)
-        sent = await send_events(layer, db, args, target.street_id)
+        go.put(time.perf_counter() + 0.1)  # CLOCK_MONOTONIC: the same clock in both processes
+        sent = Sent(**await loop.run_in_executor(None, out.get, True, args.send_seconds + 300))
         drained = await drain(clients, len(sent.at), tally, args.drain)
         seconds = time.perf_counter() - sent.started
         daphne_cpu = (cpu_s(target.pid) - cpu_before) / seconds
         sampling.set()
+        go.put("drained")
+        publisher = await loop.run_in_executor(None, out.get, True, 60)
+        sent.publish_ms, sent.messages = publisher["publish_ms"], publisher["messages"]
         return Window(sent, drained, seconds, daphne_cpu, await asyncio.wait_for(sampler, timeout=10))
     finally:
-        sampler.cancel()
-        await layer.flush()
-        for pool in (db, watcher):
-            pool.submit(_close_connections).result(timeout=10)
-            pool.shutdown()
+        sampling.set()
+        writer.join(timeout=30)
+        if writer.is_alive():
+            writer.kill()
+        watcher.submit(_close_connections).result(timeout=10)
+        watcher.shutdown()
 
 
-async def sample_backends(watcher: ThreadPoolExecutor, stop: asyncio.Event, own: list[int]) -> tuple[int, int]:
-    """Every 0.1 s until ``stop`` (at most 10,000 times): how many connections the bench database has besides the
-    bench's own (``own`` and the sampler's); returns (samples, the most seen at once)."""
+async def sample_backends(watcher: ThreadPoolExecutor, stop: asyncio.Event) -> tuple[int, int]:
+    """Every 0.1 s until ``stop`` (at most 10,000 times): how many connections daphne has to the bench database;
+    returns (samples, the most seen at once)."""
     loop, most, samples = asyncio.get_running_loop(), 0, 0
     while not stop.is_set() and samples < 10_000:
-        most, samples = max(most, await loop.run_in_executor(watcher, _other_backends, own)), samples + 1
+        most, samples = max(most, await loop.run_in_executor(watcher, _daphne_backends)), samples + 1
         await asyncio.sleep(0.1)
     return samples, most
 
 
-def _other_backends(own: list[int]) -> int:
+def _daphne_backends() -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND NOT pid = ANY(%s) AND backend_type = 'client backend'",
-            [own],
-        )
-        return int(cursor.fetchone()[0])
-
-
-def _backend_pid() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [DAPHNE_APP])
         return int(cursor.fetchone()[0])
 
 
@@ -919,10 +1006,10 @@ def bench_fanout(args: argparse.Namespace) -> tuple[Fanout, dict[str, float]]:
     with tempfile.NamedTemporaryFile(prefix="bench-live-daphne-", suffix=".log", delete=False) as log:
         daphne = start_daphne(port, args.redis_url, log)
         try:
-            target = Target(port, daphne.pid, cookie, street_id, _backend_pid())
-            result = asyncio.run(fanout(args, target))
+            result = asyncio.run(fanout(args, Target(port, daphne.pid, cookie, street_id)))
         finally:
             stop_daphne(daphne)
+            asyncio.run(clear_layer(args.redis_url))
     result.dropped_sends, result.pg_connect_ms = dropped.count, pg_connect_ms()
     print_fanout(result, args)
     print_daphne_log(Path(log.name), daphne.returncode, keep=args.keep)
@@ -967,14 +1054,16 @@ def print_fanout(result: Fanout, args: argparse.Namespace) -> None:
     span = sent.ended - sent.started
     print(
         f"  sender: {len(sent.at):,} of {planned:,} events in {span:.1f} s = {len(sent.at) / span:,.0f}/s "
-        f"(goal {args.rate}/s); each a committed MetricDelta row, then group_send to {result.sockets:,} members"
+        f"(goal {args.rate}/s) by a writer process, each a counter row committed through bump_street; commit median "
+        f"{statistics.median(sent.commit_ms):.1f} ms (with the generation INCR and the note to its publisher)"
     )
-    gsend = statistics.median(sent.group_send_ms)
-    print(f"    group_send median {gsend:.1f} ms, p95 {quantile(sent.group_send_ms, 0.95):.1f} ms "
-          f"(= {1000 / gsend:,.0f}/s; B_gsend at 1,000 members {B_GSEND_1K}/s); the commit before it: median "
-          f"{statistics.median(sent.bump_ms):.1f} ms")  # fmt: skip
-    print(f"    {result.dropped_sends:,} of {len(sent.at):,} group messages found daphne's queue in Redis full "
-          f"(capacity 100 per process) and were dropped for every socket")  # fmt: skip
+    rounds, median = sent.publish_ms, statistics.median(sent.publish_ms) if sent.publish_ms else math.nan
+    print(f"  the writer's publisher: {sent.messages:,} group messages in {len(rounds):,} rounds "
+          f"= {sent.messages / span:.1f}/s, each with the report, to one member per daphne (which hands it to its "
+          f"{result.sockets:,} sockets; B_gsend with 1,000 members: {B_GSEND_1K}/s); a round (read, encode, send) "
+          f"median {median:.1f} ms, max {max(rounds, default=math.nan):.1f} ms")  # fmt: skip
+    print(f"    {result.dropped_sends:,} group messages found daphne's queue in Redis full (capacity 100 per process) "
+          f"and were dropped for every socket")  # fmt: skip
     print(f"  drain: {result.window.drained}")
     print_receipts(result)
     if result.closed:
@@ -990,9 +1079,9 @@ def print_receipts(result: Fanout) -> None:
           f"({total / window.seconds / B_FANOUT_1K:.2f}× B_fanout at 1 k sockets); daphne CPU "
           f"{window.daphne_cpu:.0%} of one core")  # fmt: skip
     samples, most = window.backends
-    print(f"    one report every {window.seconds * 1000 / max(total, 1):.1f} ms; daphne's connections to PostgreSQL "
-          f"in {samples:,} samples: at most {most} at once (reports are read one at a time), a new one per report "
-          f"(DB_CONN_MAX_AGE=0; opening one costs {result.pg_connect_ms:.1f} ms here)")  # fmt: skip
+    print(f"    one report every {window.seconds * 1000 / max(total, 1):.2f} ms; daphne's connections to PostgreSQL "
+          f"in {samples:,} samples: at most {most} at once (the reports come in the messages; daphne reads one "
+          f"only when a socket connects; opening a connection costs {result.pg_connect_ms:.1f} ms here)")  # fmt: skip
     print_latency(result)
 
 
@@ -1006,6 +1095,10 @@ def print_latency(result: Fanout) -> None:
     print(
         f"    p95 with the undelivered counted as infinitely late: {_seconds(result.p95)} (goal ≤ {P95_GOAL_S:.0f} s)"
     )
+    ages = result.ages
+    print(f"    a report's age on arrival (since the commit of the newest event it shows): p50 "
+          f"{quantile(ages, 0.5):.2f} s · p95 {quantile(ages, 0.95):.2f} s; the rest is the wait for the next "
+          f"round (METRICS_PUSH_INTERVAL)")  # fmt: skip
 
 
 def _seconds(value: float) -> str:
@@ -1026,6 +1119,13 @@ def read_rows(small: ReadResult, large: ReadResult) -> list[Row]:
         growth = large.ms[name] / small.ms[name]
         rows.append((f"read {name}, {large.size:,} ÷ {small.size:,} cases", f"≤ {GROWTH_GOAL}", f"{growth:.2f}",
                      f"{growth / GROWTH_GOAL:.2f}", verdict(growth <= GROWTH_GOAL)))  # fmt: skip
+    for name in CACHED:  # the same, each size's read divided by its get(pk): the box's load drifts between sizes
+        growth = large.ratio(name) / small.ratio(name)
+        rows.append((f"info: read {name} growth ÷ get(pk)'s growth", "", f"{growth:.2f}", "", ""))
+    for name in FRESH:
+        growth = large.ms[name] / small.ms[name]
+        rows.append((f"info: {name} ÷ get(pk), {large.size:,}; ÷ at {small.size:,}", "",
+                     f"{large.ratio(name):.1f}×; {growth:.2f}", "", ""))  # fmt: skip
     return rows
 
 
@@ -1035,7 +1135,7 @@ def close_rows(rates: dict[str, list[float]]) -> list[Row]:
     return [
         (f"closes/s with ÷ without counters, {THREADS} threads", f"≥ {CLOSE_GOAL:.0%}", f"{share:.0%}",
          f"{share / CLOSE_GOAL:.2f}", verdict(share >= CLOSE_GOAL)),
-        ("info: close_case, broadcast stubbed ÷ without", "", f"{quiet / plain:.0%}", "", ""),
+        ("info: close_case, nothing after commit ÷ without", "", f"{quiet / plain:.0%}", "", ""),
         ("info: closes/s without counters", "", f"{plain:,.0f}/s", "", ""),
     ]  # fmt: skip
 
@@ -1046,7 +1146,9 @@ def fanout_rows(result: Fanout, raw: dict[str, float], args: argparse.Namespace)
     return [
         (f"event → socket p95, {result.sockets:,} sockets, {args.rate}/s", f"≤ {P95_GOAL_S:.0f} s", _seconds(p95),
          f"{p95 / P95_GOAL_S:.2f}" if p95 != math.inf else "∞", verdict(p95 <= P95_GOAL_S)),
-        ("info: events sent ÷ planned rate", "", f"{sent_rate:,.0f}/s", f"{sent_rate / args.rate:.2f}", ""),
+        ("info: events committed ÷ planned rate", "", f"{sent_rate:,.0f}/s", f"{sent_rate / args.rate:.2f}", ""),
+        ("info: group messages sent, dropped", "", f"{result.window.sent.messages:,}, {result.dropped_sends:,}", "",
+         ""),
         ("info: msgs/s to sockets ÷ B_fanout", "", f"{total / result.window.seconds:,.0f}/s",
          f"{total / result.window.seconds / B_FANOUT_1K:.2f}", ""),
         ("info: raw Redis PUBLISH → subscriber p95", "", f"{raw['p95'] * 1000:.2f} ms", "", ""),
@@ -1064,7 +1166,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="10,000 then 100,000 cases and 100 sockets")
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
-    parser.add_argument("--reads", type=int, default=200, help="timed calls of each read per size")
+    parser.add_argument("--reads", type=int, default=2000, help="timed calls of each read per size")
     parser.add_argument("--runs", type=int, default=3, help="runs of each close variant; the median counts")
     parser.add_argument("--close-seconds", type=float, default=5.0, help="length of one close run")
     parser.add_argument("--sockets", type=int, default=0, help=f"websocket clients (default {SOCKETS:,})")
@@ -1089,7 +1191,7 @@ def run(args: argparse.Namespace) -> None:
 def main() -> None:
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     args, url, started = parse_args(), database_url(), time.perf_counter()
-    args.redis_url = os.environ.pop("REDIS_URL", "") or DEFAULT_REDIS_URL  # only daphne and part 3 use Redis
+    args.redis_url = os.environ["REDIS_URL"] = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     with fresh_database(url, keep=args.keep) as name:
         load_avg = " · ".join(f"{value:.1f}" for value in os.getloadavg())
         print(

@@ -147,6 +147,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))) if PRO
 # Without a collected STATIC_ROOT (laptops, tests) WhiteNoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=not PRODUCTION)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Issued case documents: outside any served root, read only through the API after a checksum check.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Named on the statistics reports the bureau hands upward.
+REPORTING_BUREAU_NAME = env_str("REPORTING_BUREAU_NAME", "上海市闵行区人力资源和社会保障局")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/workbench/"
@@ -155,11 +159,21 @@ LOGIN_REDIRECT_URL = "/workbench/"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     # redis-py 8 times socket reads out after 5 s, which kills consumers waiting on the layer's 5 s blocking
-    # read (close code 1011): the channel layer's connections must not time out.
+    # read (close code 1011): the channel layer's connections must not time out. Its pool holds at most
+    # max_connections per process and event loop; a burst beyond waits up to `timeout` s (realtime/layers.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "BACKEND": "realtime.layers.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 100),
+                        "timeout": 60,
+                    }
+                ]
+            },
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -210,8 +224,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Live metric pushes: at most one report per socket per this many seconds (bursts are coalesced).
+# Live metric pushes: at most one report per group (sent by each process's publisher) and per socket per this
+# many seconds; bursts are coalesced, the last change is always sent.
 METRICS_PUSH_INTERVAL = float(env_str("METRICS_PUSH_INTERVAL", "0.5"))
+# A process keeps a metric read this long at most, unless the counters' generation moved first (metric_report).
+METRICS_REPORT_CACHE_SECONDS = float(env_str("METRICS_REPORT_CACHE_SECONDS", "60"))
 
 # Where pages open websockets: same origin when embedded (one daphne process serves both);
 # the daphne port when gunicorn serves HTTP. Empty means "the page's own host".
@@ -234,6 +251,15 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Proxies in front of the app whose X-Forwarded-For entries are trusted for the client's address (throttles,
+    # sign-in limits); 0 reads REMOTE_ADDR only, so a client cannot pick its own address.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 1 if PRODUCTION else 0),
+    # Scoped throttles (counted in the default cache): filing per user; sign-in and sign-up per client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "filing": env_str("THROTTLE_FILING_RATE", "20/hour") or None,
+        "sign_in": env_str("THROTTLE_SIGN_IN_RATE", "10/minute") or None,
+        "sign_up": env_str("THROTTLE_SIGN_UP_RATE", "10/minute") or None,
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Leye 乐业 API",
@@ -248,6 +274,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseTierEnum": "disputes.models.cases.Tier",
         "EntryTierEnum": "disputes.models.cases.ENTRY_TIER_CHOICES",
+        "DocumentKindEnum": "disputes.models.documents.DocumentKind",
+        "EvidenceKindEnum": "disputes.models.evidence.EvidenceKind",
+        "InvitationPurposeEnum": "disputes.models.invitations.InvitationPurpose",
+        "CodePurposeEnum": "disputes.services.accounts.CodePurpose",
     },
 }
 
@@ -311,6 +341,33 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "leye@localhost")
+
+# Evidence uploads (disputes.services.evidence): the largest file accepted, in bytes.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Employer invitations: how long the signed link works — the longest answer period (the 15-day mediation
+# window) plus 5 days' margin. Deliveries failing by SMS or email are retried like notifications.
+EMPLOYER_LINK_MAX_AGE_DAYS = env_int("EMPLOYER_LINK_MAX_AGE_DAYS", 20)
+CELERY_BEAT_SCHEDULE["retry-invitation-deliveries"] = {
+    "task": "disputes.invitation_tasks.retry_due_invitation_deliveries",
+    "schedule": timedelta(seconds=env_int("NOTIFICATION_RETRY_SWEEP_SECONDS", 60)),
+}
+CELERY_BEAT_SCHEDULE["purge-orphan-evidence-files"] = {
+    "task": "disputes.tasks.purge_orphan_evidence_files",
+    "schedule": timedelta(hours=1),
+}
+
+# Worker accounts (disputes.services.accounts): one-time codes live only in the cache, as a keyed hash.
+ACCOUNT_CODE_TTL_SECONDS = env_int("ACCOUNT_CODE_TTL_SECONDS", 300)
+ACCOUNT_CODE_MAX_TRIES = env_int("ACCOUNT_CODE_MAX_TRIES", 5)
+ACCOUNT_CODE_RESEND_SECONDS = env_int("ACCOUNT_CODE_RESEND_SECONDS", 60)
+# Attempt limits: name -> (attempts, seconds); used up, they block for the seconds. Failed sign-ins count per mobile
+# and per address; code texts per mobile and per address.
+ACCOUNT_RATE_LIMITS = {
+    "sign_in_mobile": (env_int("SIGN_IN_LIMIT_PER_MOBILE", 5), 900),
+    "sign_in_ip": (env_int("SIGN_IN_LIMIT_PER_ADDRESS", 30), 900),
+    "code_mobile": (env_int("CODE_LIMIT_PER_MOBILE", 5), 3600),
+    "code_ip": (env_int("CODE_LIMIT_PER_ADDRESS", 20), 3600),
+}
 
 # Idempotency keys are kept this long; a retry after that creates a new resource.
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env_int("IDEMPOTENCY_KEY_TTL_HOURS", 48))

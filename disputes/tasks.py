@@ -32,15 +32,20 @@ def count_late_arbitrations() -> int:
 
 @shared_task(name="disputes.tasks.reconcile_metric_counters", acks_late=True)
 def reconcile_metric_counters() -> int:
-    """Recount every counter from the source rows, log and repair drift; returns how many differed."""
+    """Recount every counter (and the closure forecast's clock counts) from the source rows, log and repair
+    drift; returns how many differed."""
     import logging
 
+    from disputes.services.forecast import reconcile_forecast
     from disputes.services.reconcile import reconcile
 
     drifts = reconcile(repair=True)
     for drift in drifts:
         logging.getLogger(__name__).warning("metric drift repaired: %s", drift)
-    return len(drifts)
+    forecast = reconcile_forecast(repair=True)
+    for key, (kept, recounted) in forecast.items():
+        logging.getLogger(__name__).warning("forecast drift repaired: %s kept %s, recounted %s", key, kept, recounted)
+    return len(drifts) + len(forecast)
 
 
 @shared_task(name="disputes.tasks.sweep_clocks", acks_late=True)
@@ -53,3 +58,15 @@ def sweep_clocks() -> int:
     from disputes.services.alerts import sweep_clocks as sweep
 
     return len(sweep())
+
+
+@shared_task(name="disputes.tasks.purge_orphan_evidence_files", acks_late=True)
+def purge_orphan_evidence_files() -> int:
+    """Delete evidence files no row names (their transaction rolled back after the write); returns how many."""
+    from disputes.services.evidence import purge_orphan_evidence_files as purge
+
+    return purge()
+
+
+# The employer-invitation tasks live in their own module; importing it here registers them with the worker.
+from disputes import invitation_tasks  # noqa: E402, F401

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,7 +18,16 @@ from disputes.errors import DomainError
 from disputes.models import Case, CaseEvent
 from disputes.services.mediation import AgreementDetails, AgreementItemDetails
 from realtime.api import RoomMessageSerializer
-from realtime.broadcast import ALERTS_GROUP, QUEUE_ALL, case_group, metrics_group, queue_group
+from realtime.broadcast import (
+    ALERTS_GROUP,
+    QUEUE_ALL,
+    case_group,
+    consumers_run_on,
+    metrics_frame,
+    metrics_group,
+    queue_group,
+)
+from realtime.fanout import local_groups
 from realtime.models import RoomMessage
 from realtime.permissions import can_read_room
 from realtime.services import post_message, record_outcome_in_room, room_group
@@ -194,7 +202,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
 
 class CoalescedPush:
-    """Coalesce bursts: at most one push per METRICS_PUSH_INTERVAL per socket, never a lost change.
+    """Coalesce bursts: at most one push per `push_interval()` (METRICS_PUSH_INTERVAL) per socket, never a
+    lost change.
 
     A consumer calls `changed()` on each change message and implements `send_current(not_before)`.
     """
@@ -203,16 +212,23 @@ class CoalescedPush:
     latest_change = 0.0
     _last_sent = 0.0
 
+    def push_interval(self) -> float:
+        return settings.METRICS_PUSH_INTERVAL
+
     async def changed(self) -> None:
         self.latest_change = time.monotonic()
-        if self.push is None or self.push.done():
-            # Messages are handled one at a time, so the wait runs beside them, not inside the handler.
-            self.push = asyncio.create_task(self._push_soon())
+        if self.push is not None and not self.push.done():
+            return  # the push on its way sends this change too
+        if self._last_sent + self.push_interval() <= self.latest_change:
+            await self.send_now(not_before=self.latest_change)  # nothing to wait for: no task needed
+            return
+        # Messages are handled one at a time, so the wait runs beside them, not inside the handler.
+        self.push = asyncio.create_task(self._push_soon())
 
     async def _push_soon(self) -> None:
         """Send once the interval allows; again if a change arrived while this one was being read."""
         while True:
-            wait = self._last_sent + settings.METRICS_PUSH_INTERVAL - time.monotonic()
+            wait = self._last_sent + self.push_interval() - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             covered = self.latest_change
@@ -233,7 +249,21 @@ class CoalescedPush:
 
 
 class MetricsConsumer(CoalescedPush, AsyncJsonWebsocketConsumer):
-    """Live figures for the district or one street: sends the current report, then again on every change."""
+    """Live figures for the district or one street: sends the current report, then each newer one.
+
+    The publisher sends a group its report in the message (already encoded), so a change costs the sockets
+    no database read; the process receives it once for all its sockets (realtime.fanout). Reports carry the
+    counters' generation: one older than the report last held (sent late by another process) is ignored, so
+    a socket never goes back to figures without a change it showed.
+    """
+
+    held: tuple[int | None, str] | None = None  # (generation, frame) of the newest report received
+    shown: str | None = None  # the frame last sent
+
+    def push_interval(self) -> float:
+        # Each publishing process already spaces a group's reports by METRICS_PUSH_INTERVAL; the socket's own
+        # limit only caps what several processes send together, and must not delay one process's rounds.
+        return settings.METRICS_PUSH_INTERVAL / 2
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -246,20 +276,37 @@ class MetricsConsumer(CoalescedPush, AsyncJsonWebsocketConsumer):
         kwargs = self.scope["url_route"]["kwargs"]
         self.street_id: int | None = kwargs.get("street_id")
         self.group = metrics_group(self.street_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        consumers_run_on(asyncio.get_running_loop())
         await self.accept()
+        await local_groups(self.channel_layer).join(self.group, self)  # before the read: no change falls between
+        self._hold(*await self._current())
         await self.send_now()
 
     async def disconnect(self, code: int) -> None:
         self.stop_pushing()
         if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await local_groups(self.channel_layer).leave(self.group, self)
 
     async def metrics_changed(self, message: dict[str, Any]) -> None:
-        await self.changed()
+        if "text" in message:
+            newer = self._hold(message.get("generation"), message["text"])
+        else:  # a bare notice (an older sender): read the report, from the process's cache when current
+            newer = self._hold(*await self._current())
+        if newer:
+            await self.changed()
+
+    def _hold(self, generation: int | None, frame: str) -> bool:
+        """Keep this report unless the one held is newer; True if it was kept."""
+        before = self.held[0] if self.held is not None else None
+        if generation is not None and before is not None and generation <= before:
+            return False
+        self.held = (generation, frame)
+        return True
 
     async def send_current(self, not_before: float) -> None:
-        await self.send_json({"type": "metrics", **await self._report(not_before)})
+        if self.held is not None and self.held[1] != self.shown:
+            self.shown = self.held[1]
+            await self.send(text_data=self.shown)
 
     @database_sync_to_async
     def _is_staff(self, user: Any) -> bool:
@@ -268,31 +315,11 @@ class MetricsConsumer(CoalescedPush, AsyncJsonWebsocketConsumer):
         return bool(user.is_superuser or has_role(user, *STAFF_ROLES))
 
     @database_sync_to_async
-    def _report(self, not_before: float) -> dict[str, Any]:
-        return shared_report(self.street_id, not_before)
+    def _current(self) -> tuple[int | None, str]:
+        from disputes.metric_report import current_report
 
-
-_report_cache: dict[int | None, tuple[float, dict[str, Any]]] = {}
-_report_lock = threading.Lock()
-
-
-def shared_report(street_id: int | None, not_before: float = 0.0) -> dict[str, Any]:
-    """This year's report, shared by the process's sockets: a cached one is used only if it was read after
-    the change the caller is reporting (`not_before`, a monotonic time), so no change is ever missed."""
-    from datetime import date
-
-    from django.utils import timezone
-
-    from disputes import metric_report
-
-    with _report_lock:
-        cached = _report_cache.get(street_id)
-        if cached and cached[0] >= not_before and time.monotonic() - cached[0] < settings.METRICS_PUSH_INTERVAL:
-            return cached[1]
-        year = timezone.localdate().year
-        report = metric_report.report(date(year, 1, 1), date(year, 12, 31), street_id)
-        _report_cache[street_id] = (time.monotonic(), report)
-        return report
+        generation, report = current_report(self.street_id)
+        return generation, metrics_frame(report)
 
 
 class QueueConsumer(AsyncJsonWebsocketConsumer):

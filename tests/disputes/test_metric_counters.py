@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
 import pytest
 import time_machine
+from django.db.models import F
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
@@ -16,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 from disputes import metric_report
 from disputes.errors import DomainError
 from disputes.models import MetricDelta
-from disputes.services import arbitration, counters
+from disputes.services import arbitration, counters, forecast
 from disputes.services.reconcile import reconcile, recount
 from tests.conftest import Driver, client_for
 
@@ -214,6 +215,7 @@ class CounterMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         assert counters.snapshot() == recount()
+        assert forecast.forecast_snapshot() == forecast.recount_forecast()  # the award clocks, as they moved
 
 
 def _claimant(n: int) -> Any:
@@ -328,3 +330,151 @@ def test_one_broadcast_per_transaction_and_none_lost_after_a_rollback(
         for street in (xinzhuang, qibao, xinzhuang):
             counters.bump_street(street.pk, "closed", date(2026, 3, 2))
     assert sent == [sorted([xinzhuang.pk, qibao.pk])]
+
+
+# --- the forecast's clock counts --------------------------------------------------------------------
+
+
+def test_award_clocks_are_counted_on_their_due_day_as_they_start_move_and_end(
+    driver: Driver, worker_user: Any, clerk: Any, organizations: Any
+) -> None:
+    from disputes.roles import Role
+    from tests.factories import staff
+
+    director = staff(Role.COMMISSION_DIRECTOR, organizations["mh-commission"], username="director")
+    with at("2026-11-02"):
+        case_id = driver.file(worker_user, tier="arbitration", **EARLY)["id"]
+        driver.act(clerk, case_id, "accept_arbitration")
+        assert forecast.forecast_snapshot() == {(date(2026, 12, 17), driver.street.pk): 1}
+        driver.act(director, case_id, "suspend_proceedings", on="2026-11-02", reason="公告送达")
+        assert forecast.forecast_snapshot() == {}  # suspended: no due date, nothing to forecast
+    with at("2026-11-30"):
+        driver.act(clerk, case_id, "resume_proceedings", on="2026-11-30")
+    assert forecast.forecast_snapshot() == {(date(2027, 1, 14), driver.street.pk): 1}
+    assert counters.roll_up() > 0
+    assert forecast.forecast_snapshot() == forecast.recount_forecast()  # rolled up like any counter
+
+
+def test_a_bulk_move_counts_clocks_written_without_save(xinzhuang: Any) -> None:
+    """What a published calendar year does: one UPDATE for many clocks, then clock_moved(clocks=...)."""
+    from disputes.models import Clock
+    from disputes.services.clocks import clock_moved
+    from tests.factories import CaseFactory
+
+    case = CaseFactory.create(workplace_street=xinzhuang)
+    Clock.objects.create(case=case, rule=forecast.AWARD, started_on=date(2026, 11, 2), due_on=date(2026, 12, 17))
+    Clock.objects.create(case=case, rule="arbitration.service", started_on=date(2026, 11, 2), due_on=date(2026, 11, 9))
+    clocks = list(Clock.objects.filter(case=case))
+    for clock in clocks:
+        assert clock.due_on is not None
+        clock.due_on += timedelta(days=3)
+    Clock.objects.filter(pk__in=[c.pk for c in clocks]).update(due_on=F("due_on") + timedelta(days=3))
+    clock_moved.send(sender=Clock, clocks=clocks)
+    assert forecast.forecast_snapshot() == {(date(2026, 12, 20), xinzhuang.pk): 1}
+    assert forecast.forecast_snapshot() == forecast.recount_forecast()
+
+
+def test_a_clock_loaded_with_deferred_fields_is_counted_from_its_stored_row(xinzhuang: Any) -> None:
+    from disputes.models import Clock, ClockState
+    from tests.factories import CaseFactory
+
+    case = CaseFactory.create(workplace_street=xinzhuang)
+    stored = Clock.objects.create(
+        case=case, rule=forecast.AWARD, started_on=date(2026, 11, 2), due_on=date(2026, 12, 17)
+    )
+    clock = Clock.objects.only("id", "case").get(pk=stored.pk)
+    clock.state, clock.ended_on = ClockState.MET, date(2026, 12, 1)
+    clock.save()
+    assert forecast.forecast_snapshot() == {} == forecast.recount_forecast()
+    Clock.objects.filter(pk=stored.pk).delete()
+    assert forecast.forecast_snapshot() == {}  # ended before it was deleted: counted nowhere, not minus one
+
+
+def test_forecast_reconciliation_finds_and_repairs_drift(xinzhuang: Any) -> None:
+    from disputes.models import Clock
+    from tests.factories import CaseFactory
+
+    case = CaseFactory.create(workplace_street=xinzhuang)
+    Clock.objects.create(case=case, rule=forecast.AWARD, started_on=date(2026, 11, 2), due_on=date(2026, 12, 17))
+    counters.bump_street(xinzhuang.pk, counters.FORECAST_KEY, date(2026, 12, 18))  # a count with no clock
+    assert forecast.reconcile_forecast() == {(date(2026, 12, 18), xinzhuang.pk): (1, 0)}
+    assert forecast.reconcile_forecast() == {}
+    assert forecast.forecast_snapshot() == {(date(2026, 12, 17), xinzhuang.pk): 1}
+
+
+def test_the_nightly_reconciliation_task_repairs_forecast_drift_too(xinzhuang: Any) -> None:
+    from disputes.tasks import reconcile_metric_counters
+
+    counters.bump_street(xinzhuang.pk, counters.FORECAST_KEY, date(2026, 12, 18))  # a count with no clock
+    assert reconcile_metric_counters() == 1
+    assert forecast.forecast_snapshot() == {} and reconcile_metric_counters() == 0
+
+
+# --- reads cached under the counters' generation ----------------------------------------------------
+
+
+@pytest.fixture
+def fresh_reads() -> Any:
+    """Transactional tests leave committed rows behind the services' back (the flush): start without copies."""
+    metric_report.forget_cached()
+    yield
+    metric_report.forget_cached()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_read_after_a_commit_sees_it_and_a_repeated_read_runs_no_query(
+    fresh_reads: Any, xinzhuang: Any, django_assert_num_queries: Any
+) -> None:
+    from django.db import transaction
+
+    assert rates(street=xinzhuang.pk)["mediation_success"]["denominator"] == 0
+    with django_assert_num_queries(0):
+        assert rates(street=xinzhuang.pk)["mediation_success"]["denominator"] == 0
+    with transaction.atomic():
+        counters.bump_street(xinzhuang.pk, "mediation_concluded", date(2026, 3, 2))
+    assert rates(street=xinzhuang.pk)["mediation_success"]["denominator"] == 1
+    assert rates()["mediation_success"]["denominator"] == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_read_inside_a_transaction_is_never_shared(fresh_reads: Any, xinzhuang: Any) -> None:
+    from django.db import transaction
+
+    assert rates()["mediation_success"]["denominator"] == 0
+    with pytest.raises(RuntimeError), transaction.atomic():
+        counters.bump_street(xinzhuang.pk, "mediation_concluded", date(2026, 3, 2))
+        assert rates()["mediation_success"]["denominator"] == 1  # its own, uncommitted count
+        raise RuntimeError("rolled back")
+    assert rates()["mediation_success"]["denominator"] == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_moved_award_clock_changes_the_cached_forecast(
+    fresh_reads: Any, driver: Driver, worker_user: Any, clerk: Any, organizations: Any
+) -> None:
+    from disputes.roles import Role
+    from tests.factories import staff
+
+    director = staff(Role.COMMISSION_DIRECTOR, organizations["mh-commission"], username="director")
+    with at("2026-11-02"):
+        case_id = driver.file(worker_user, tier="arbitration", **EARLY)["id"]
+        assert rates()["closure_forecast"]["denominator"] == 0
+        driver.act(clerk, case_id, "accept_arbitration")
+        assert rates()["closure_forecast"]["denominator"] == 1
+        driver.act(director, case_id, "suspend_proceedings", on="2026-11-02", reason="公告送达")
+        assert rates()["closure_forecast"]["denominator"] == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reads_stay_right_when_the_cache_loses_the_generation(fresh_reads: Any, xinzhuang: Any) -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    before = counters.generation()
+    assert rates()["mediation_success"]["denominator"] == 0
+    cache.clear()  # evicted, or Redis restarted
+    with transaction.atomic():
+        counters.bump_street(xinzhuang.pk, "mediation_concluded", date(2026, 3, 2))
+    after = counters.generation()
+    assert before is not None and after is not None and after > before  # it starts again above the old values
+    assert rates()["mediation_success"]["denominator"] == 1
