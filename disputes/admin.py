@@ -15,13 +15,17 @@ from disputes.models import (
     CalendarYear,
     Case,
     CaseClaimant,
+    CaseDocument,
     CaseEvent,
     CaseRespondent,
     ClaimItem,
     Clock,
     ClockEvent,
     Employer,
+    Evidence,
     IdempotencyKey,
+    Invitation,
+    InvitationDelivery,
     MinimumWage,
     Organization,
     StaffMembership,
@@ -240,3 +244,68 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(admin.ModelAdmin):
+    """Issued documents: listed with their checksums; issued and downloaded only through the API."""
+
+    list_display = ["generated_at", "case", "kind", "version", "size", "generated_by"]
+    list_filter = ["kind", "generated_at"]
+    search_fields = ["case__number", "sha256"]
+    list_select_related = ["case", "generated_by"]
+    readonly_fields = ["case", "kind", "version", "file_name", "sha256", "size", "generated_at", "generated_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (uploads, invitations): listed for staff, never edited here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(_ReadOnlyAdmin):
+    """Uploaded evidence with its checksum; the files are downloaded only through the API."""
+
+    list_display = ["uploaded_at", "case", "side", "kind", "original_name", "content_type", "size"]
+    list_filter = ["side", "kind", "content_type"]
+    search_fields = ["case__number", "sha256", "original_name"]
+    list_select_related = ["case"]
+
+
+class InvitationDeliveryInline(admin.TabularInline):
+    model = InvitationDelivery
+    fields = ["channel", "address", "status", "attempts", "last_error", "delivered_at"]
+    readonly_fields = ["channel", "address", "status", "attempts", "last_error", "delivered_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(_ReadOnlyAdmin):
+    """Employer invitations: each delivery and the first opening of the link are the proof of service."""
+
+    list_display = ["created_at", "case", "employer", "purpose", "first_opened_at", "answer", "answered_at"]
+    list_filter = ["purpose", "answer"]
+    search_fields = ["case__number", "employer__name", "mobile", "email"]
+    list_select_related = ["case", "employer"]
+    inlines = [InvitationDeliveryInline]

@@ -11,6 +11,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from disputes.models import Case
 from disputes.services.cases import CaseFiling, case_withdrawn, open_case
+from disputes.services.invitations import invite_on_filing
 
 
 @transaction.atomic
@@ -21,6 +22,7 @@ def file_case(filing: CaseFiling, *, by: Any) -> Case:
     case = open_case(filing, by=by)
     DisputeFlow.start.run(case=case, by=by)
     case.refresh_from_db()
+    invite_on_filing(case, filing.respondents, by=by)  # the employer hears of it by SMS/email, after commit
     return case
 
 

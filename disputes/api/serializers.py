@@ -6,10 +6,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from disputes import deadlines
+from disputes.api import examples
 from disputes.clock import RULES
 from disputes.limitation import limitation_warnings
 from disputes.models import (
@@ -46,6 +47,13 @@ class RespondentInputSerializer(serializers.Serializer):
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     street = serializers.IntegerField(required=False, allow_null=True, default=None, label=_("住所地街镇"))
     industry = serializers.ChoiceField(choices=Industry.choices, default=Industry.OTHER, label=_("行业"))
+    # Where the employer's invitation to negotiate or mediate is sent (SMS and/or email); optional.
+    contact_mobile = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", label=_("单位联系手机号码")
+    )
+    contact_email = serializers.CharField(
+        max_length=254, required=False, allow_blank=True, default="", label=_("单位联系电子邮箱")
+    )
 
 
 class ClaimItemInputSerializer(serializers.Serializer):
@@ -56,6 +64,7 @@ class ClaimItemInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(examples=[examples.request("online filing", examples.FILING)])
 class CaseFilingSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(
         choices=ENTRY_TIER_CHOICES,
@@ -74,16 +83,19 @@ class CaseFilingSerializer(serializers.Serializer):
     claim_items = ClaimItemInputSerializer(many=True, allow_empty=True)
 
 
+@extend_schema_serializer(examples=[examples.request("withdraw", {"reason": "已与单位自行和解。"})])
 class WithdrawInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+@extend_schema_serializer(examples=[examples.response("street", examples.STREET)])
 class StreetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Street
         fields = ["id", "code", "name", "kind"]
 
 
+@extend_schema_serializer(examples=[examples.response("mediation centre", examples.ORGANIZATION)])
 class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
@@ -164,6 +176,7 @@ class ClockSerializer(serializers.ModelSerializer):
         return (clock.due_on - timezone.localdate()).days
 
 
+@extend_schema_serializer(examples=[examples.response("mediation window", examples.CLOCK_DETAIL)])
 class ClockDetailSerializer(ClockSerializer):
     explanation = serializers.SerializerMethodField()
 
@@ -219,6 +232,7 @@ class WarningSerializer(serializers.Serializer):
     message_en = serializers.CharField()
 
 
+@extend_schema_serializer(examples=[examples.response("mediation case", examples.CASE)])
 class CaseSerializer(serializers.ModelSerializer):
     workplace_street = NamedRefSerializer()
     current_organization = NamedRefSerializer(allow_null=True)
@@ -271,6 +285,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return list(ClaimantSerializer([link.worker for link in links], many=True, context=context).data)
 
 
+@extend_schema_serializer(examples=[examples.response("mediation case", examples.CASE_ROW)])
 class CaseListSerializer(serializers.ModelSerializer):
     workplace_street = NamedRefSerializer()
     current_organization = NamedRefSerializer(allow_null=True)
@@ -291,6 +306,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(examples=[examples.response("mediation accepted", examples.CASE_EVENT)])
 class CaseEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.get_username", default=None)
 

@@ -27,9 +27,19 @@ from disputes.models.cases import (
     Tier,
 )
 from disputes.models.clocks import OPEN_STATES, Clock, ClockEvent, ClockEventKind, ClockState
+from disputes.models.documents import CaseDocument, DocumentKind
 from disputes.models.early_warning import CollectiveIncident, RiskReport, RiskSource
+from disputes.models.evidence import Evidence, EvidenceKind, EvidenceSide
 from disputes.models.geography import Street, StreetKind
 from disputes.models.idempotency import IdempotencyKey
+from disputes.models.invitations import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Invitation,
+    InvitationAnswer,
+    InvitationDelivery,
+    InvitationPurpose,
+)
 from disputes.models.mediation import (
     Agreement,
     AgreementItem,
@@ -63,6 +73,7 @@ __all__ = [
     "CalendarYear",
     "Case",
     "CaseClaimant",
+    "CaseDocument",
     "CaseEvent",
     "CaseRespondent",
     "Channel",
@@ -77,12 +88,22 @@ __all__ = [
     "CourtFiling",
     "CourtOutcome",
     "DayKind",
+    "DeliveryChannel",
+    "DeliveryStatus",
+    "DocumentKind",
     "Employer",
+    "Evidence",
+    "EvidenceKind",
+    "EvidenceSide",
     "FilingKind",
     "Hearing",
     "IdempotencyKey",
     "ImmutableRecordError",
     "Industry",
+    "Invitation",
+    "InvitationAnswer",
+    "InvitationDelivery",
+    "InvitationPurpose",
     "Mediation",
     "MediationOutcome",
     "MetricDaily",

@@ -115,6 +115,9 @@ def choose_mediation(case: Case, *, by: Any, organization: Organization | None =
     record_event(
         case, "mediation_requested", actor=by, before=before, after={"tier": case.tier, "organization": target.pk}
     )
+    from disputes.services.invitations import invite_employer
+
+    invite_employer(case, purpose="mediation", by=by)  # at the addresses the case used before
     return mediation
 
 

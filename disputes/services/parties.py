@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from disputes.models import Employer, Industry, Worker
-from disputes.validators import normalize_mobile
+from disputes.validators import normalize_mobile, validate_mobile
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class EmployerDetails:
     address: str = ""
     street_id: int | None = None
     industry: str = Industry.OTHER
+    # Where the employer's invitation is sent (disputes.services.invitations); not stored on the employer.
+    contact_mobile: str = ""
+    contact_email: str = ""
 
 
 def prepare_worker(details: WorkerDetails) -> Worker:
@@ -61,4 +65,22 @@ def prepare_employer(details: EmployerDetails) -> Employer:
         industry=details.industry,
     )
     employer.full_clean(validate_unique=False, validate_constraints=False)
+    _check_contact(details)
     return Employer.objects.filter(credit_code=employer.credit_code).first() or employer
+
+
+def _check_contact(details: EmployerDetails) -> None:
+    """The optional contact for the invitation: a mainland mobile number and an email address, if given."""
+    errors: dict[str, ValidationError] = {}
+    if details.contact_mobile.strip():
+        try:
+            validate_mobile(normalize_mobile(details.contact_mobile))
+        except ValidationError as error:
+            errors["contact_mobile"] = error
+    if details.contact_email.strip():
+        try:
+            validate_email(details.contact_email.strip())
+        except ValidationError:
+            errors["contact_email"] = ValidationError(_("电子邮箱格式不正确。"), code="email_format")
+    if errors:
+        raise ValidationError(errors)
