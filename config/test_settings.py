@@ -14,3 +14,6 @@ CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# DRF throttles count in the process-wide cache, across tests (whose users reuse ids on SQLite): off here;
+# the throttle tests set their own rates (tests/disputes/test_accounts.py).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"filing": None, "sign_in": None, "sign_up": None}}  # noqa: F405

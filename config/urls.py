@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from disputes import employer_views
+from realtime.pages import NotificationsView
 from realtime.views import AlertDeskView, AlertListView, DashboardView
 from workflows import urls as workbench
 
@@ -24,5 +26,8 @@ urlpatterns += i18n_patterns(
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("alerts/", AlertDeskView.as_view(), name="alert-desk"),
     path("alerts/list/", AlertListView.as_view(), name="alert-list"),
+    path("notifications/", NotificationsView.as_view(), name="notifications"),
+    path("portal/", include("disputes.portal.urls")),
+    path("employer/<str:token>/", employer_views.invitation_page, name="employer-invitation"),
     prefix_default_language=False,
 )

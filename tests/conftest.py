@@ -34,6 +34,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache: throttles, sign-in limits and one-time codes live there."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def organizations(db: Any) -> dict[str, Organization]:
     load_organizations()

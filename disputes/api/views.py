@@ -7,14 +7,16 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
+from disputes.api import examples
 from disputes.api import serializers as s
 from disputes.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_create
 from disputes.api.validation import validated_input
@@ -60,6 +62,11 @@ def _employer_details(data: dict[str, Any]) -> EmployerDetails:
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Cases visible to the signed-in user; another party's case is 404."""
+
+    throttle_scope = "filing"  # the "filing" rate of DEFAULT_THROTTLE_RATES, applied to create only
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [ScopedRateThrottle()] if self.action == "create" else []
 
     def get_queryset(self) -> QuerySet[Case]:
         cases = Case.objects.visible_to(self.request.user).select_related("workplace_street", "current_organization")
@@ -109,7 +116,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return self.acted_on(pk)
 
     @extend_schema(responses={200: s.ClockDetailSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list: a case has a handful of clocks
     def clocks(self, request: Request, pk: str) -> Response:
         """The case's statutory clocks, each with the explanation of its due date."""
         clocks = self.get_object().clocks.prefetch_related("events").order_by("id")
@@ -152,16 +159,20 @@ class StreetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Active mediation and arbitration organizations (for choosing where to file)."""
+
     queryset = Organization.objects.filter(is_active=True)
     serializer_class = s.OrganizationSerializer
     pagination_class = None
 
 
+@extend_schema_serializer(examples=[examples.request("sign in", {"username": "rider", "password": "leye-demo-2026"})])
 class TokenInputSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("用户名"))
     password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False)
 
 
+@extend_schema_serializer(examples=[examples.response("token", {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"})])
 class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField()
 
@@ -182,6 +193,9 @@ class TokenView(APIView):
         return Response({"token": token.key}, status=status.HTTP_200_OK)
 
 
+@extend_schema_serializer(
+    examples=[examples.response("a mediator", {"username": "med-xinzhuang", "roles": ["mediator"], "organization": 15})]
+)
 class MeOutputSerializer(serializers.Serializer):
     username = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,1 @@
+"""The worker portal: server-rendered pages for signing up, filing online and following a case from a phone."""
