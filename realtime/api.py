@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from disputes.api import examples
 from disputes.api.errors import error_response
 from disputes.api.idempotency import idempotent_create
 from disputes.api.validation import validated_input
@@ -22,6 +23,7 @@ from realtime.services import RATE_WINDOW, RateLimited, post_message
 LIST_LIMIT = 500
 
 
+@extend_schema_serializer(examples=[examples.response("a worker's message", examples.ROOM_MESSAGE)])
 class RoomMessageSerializer(serializers.ModelSerializer[RoomMessage]):
     """`body` is plain text (insert it with textContent); `html_body` is it escaped, line breaks as <br>."""
 
@@ -35,6 +37,7 @@ class RoomMessageSerializer(serializers.ModelSerializer[RoomMessage]):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[examples.request("message", {"body": "您好，我想了解调解进度。"})])
 class RoomMessageInput(serializers.Serializer):
     # Length and emptiness are the service's rules (message_too_long / message_empty), not the shape's.
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)

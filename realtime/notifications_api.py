@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from disputes.api import examples
 from realtime.models import Notification
 from realtime.notifications import inbox, mark_all_notifications_read, mark_notification_read
 
 
+@extend_schema_serializer(examples=[examples.response("arbitration offered", examples.NOTIFICATION)])
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
     """Texts in Chinese (`title`, `body`) and English (`title_en`, `body_en`); `action` is a one-click request."""
 
@@ -70,7 +72,11 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         """Mark it read (the first reading time stays)."""
         return Response(NotificationSerializer(mark_notification_read(self.get_object(), by=request.user)).data)
 
-    @extend_schema(request=None, responses={200: inline_serializer("ReadAll", {"read": serializers.IntegerField()})})
+    @extend_schema(
+        request=None,
+        responses={200: inline_serializer("ReadAll", {"read": serializers.IntegerField()})},
+        examples=[examples.response("three were unread", {"read": 3})],
+    )
     @action(detail=False, methods=["post"], url_path="read_all")
     def read_all(self, request: Request) -> Response:
         """Mark every unread notification read; answers how many were."""

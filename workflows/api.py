@@ -8,9 +8,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from disputes import permissions
+from disputes.api import examples
 from disputes.errors import DomainError
 from disputes.models import (
     Case,
@@ -29,6 +31,9 @@ from disputes.services.mediation import AgreementDetails, AgreementItemDetails
 from workflows import steps
 
 
+@extend_schema_serializer(
+    examples=[examples.request("settled", {"outcome": "settled", "note": "双方同意分两期支付。"})]
+)
 class NegotiationOutcomeInput(serializers.Serializer):
     outcome = serializers.ChoiceField(
         choices=[(c.value, c.label) for c in NegotiationOutcome if c != NegotiationOutcome.DEEMED_UNWILLING]
@@ -36,6 +41,7 @@ class NegotiationOutcomeInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+@extend_schema_serializer(examples=[examples.request("mediation", {"choice": "mediation", "organization": None})])
 class ChooseNextInput(serializers.Serializer):
     choice = serializers.ChoiceField(
         choices=[("mediation", _("申请调解")), ("arbitration", _("申请仲裁")), ("withdraw", _("撤回"))]
@@ -47,10 +53,12 @@ class EmptyInput(serializers.Serializer):
     pass
 
 
+@extend_schema_serializer(examples=[examples.request("assign", {"mediator": 2})])
 class AssignInput(serializers.Serializer):
     mediator = serializers.IntegerField(label=_("调解员"))
 
 
+@extend_schema_serializer(examples=[examples.request("decline", {"reason": "不属于劳动争议受理范围。"})])
 class DeclineInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, label=_("不予受理理由"))
 
@@ -67,21 +75,29 @@ class AgreementInput(serializers.Serializer):
     items = AgreementItemInput(many=True)
 
 
+@extend_schema_serializer(
+    examples=[examples.request("agreement", {"outcome": "agreement", "note": "", "agreement": examples.AGREEMENT})]
+)
 class MediationOutcomeInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=MediationOutcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     agreement = AgreementInput(required=False, allow_null=True, default=None)
 
 
+@extend_schema_serializer(examples=[examples.request("extend", {"days": 15, "both_parties_consent": True})])
 class ExtendGigWindowInput(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=15)
     both_parties_consent = serializers.BooleanField()
 
 
+@extend_schema_serializer(examples=[examples.request("apply for arbitration", {"accept": True})])
 class EscalationInput(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
+@extend_schema_serializer(
+    examples=[examples.request("paid", {"performance": "performed", "amount_paid": "9000.00", "note": "已全额支付。"})]
+)
 class PaymentInput(serializers.Serializer):
     performance = serializers.ChoiceField(choices=[c for c in Performance.choices if c[0] != Performance.PENDING])
     amount_paid = serializers.DecimalField(
@@ -90,10 +106,12 @@ class PaymentInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+@extend_schema_serializer(examples=[examples.request("arbitration", {"route": "arbitration"})])
 class RemedyInput(serializers.Serializer):
     route = serializers.ChoiceField(choices=NonPerformanceRoute.choices)
 
 
+@extend_schema_serializer(examples=[examples.request("reroute", {"organization": 16, "reason": "用工地在七宝镇。"})])
 class RerouteInput(serializers.Serializer):
     organization = serializers.IntegerField()
     reason = serializers.CharField(max_length=2000)
@@ -244,35 +262,52 @@ MEDIATION_ACTIONS: tuple[Action, ...] = (
 # --- arbitration and litigation ----------------------------------------------------------------------------
 
 
+@extend_schema_serializer(examples=[examples.request("supplement", {"reason": "请补充劳动合同复印件。"})])
 class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(examples=[examples.request("on a day", {"on": "2026-12-10"})])
 class DateInput(serializers.Serializer):
     on = serializers.DateField()
 
 
+@extend_schema_serializer(
+    examples=[examples.request("claims changed", {"reason": "claims_changed", "on": "2026-12-10"})]
+)
 class RestartInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=list(arbitration.RESTART_REASONS.items()))
     on = serializers.DateField()
 
 
+@extend_schema_serializer(
+    examples=[examples.request("hearing", {"hearing_on": "2027-01-08", "notice_served_on": "2026-12-28"})]
+)
 class HearingInput(serializers.Serializer):
     hearing_on = serializers.DateField()
     notice_served_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+@extend_schema_serializer(
+    examples=[
+        examples.request("held", {"held_on": "2027-01-08", "applicant_present": True, "respondent_present": True})
+    ]
+)
 class HeldInput(serializers.Serializer):
     held_on = serializers.DateField()
     applicant_present = serializers.BooleanField()
     respondent_present = serializers.BooleanField()
 
 
+@extend_schema_serializer(examples=[examples.request("suspend", {"on": "2026-12-20", "reason": "等待工伤认定结论。"})])
 class SuspendInput(serializers.Serializer):
     on = serializers.DateField()
     reason = serializers.CharField(max_length=2000)
 
 
+@extend_schema_serializer(
+    examples=[examples.request("extend", {"days": 15, "reason": "案情复杂，经仲裁委员会主任批准。"})]
+)
 class ExtendInput(serializers.Serializer):
     days = serializers.IntegerField(min_value=1, max_value=15)
     reason = serializers.CharField(max_length=2000)
@@ -285,6 +320,7 @@ class AwardItemInput(serializers.Serializer):
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(examples=[examples.request("award", examples.AWARD)])
 class AwardInput(serializers.Serializer):
     decided_on = serializers.DateField()
     served_on = serializers.DateField()
@@ -292,20 +328,24 @@ class AwardInput(serializers.Serializer):
     items = AwardItemInput(many=True)
 
 
+@extend_schema_serializer(examples=[examples.request("worker sues", {"kind": "worker_suit", "filed_on": "2027-02-01"})])
 class FilingInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[c for c in FilingKind.choices if c[0] != FilingKind.SUIT_AFTER_REFUSAL])
     filed_on = serializers.DateField()
 
 
+@extend_schema_serializer(examples=[examples.request("filed", {"filed_on": "2027-01-05"})])
 class FiledInput(serializers.Serializer):
     filed_on = serializers.DateField()
 
 
+@extend_schema_serializer(examples=[examples.request("judgment", {"outcome": "judgment", "decided_on": "2027-06-30"})])
 class CourtDecisionInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=CourtOutcome.choices)
     decided_on = serializers.DateField()
 
 
+@extend_schema_serializer(examples=[examples.request("three representatives", {"workers": [3, 4, 5]})])
 class RepresentativesInput(serializers.Serializer):
     workers = serializers.ListField(child=serializers.IntegerField(), min_length=3, max_length=5)
 

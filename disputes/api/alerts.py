@@ -11,12 +11,13 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from disputes.api import examples
 from disputes.api.metrics import IsStaff
 from disputes.api.validation import validated_input
 from disputes.errors import DomainError
@@ -88,6 +89,7 @@ def level_counts(user: Any, filters: AlertFilters) -> dict[str, int]:
     return {**counts, **found}  # a level no longer configured still counts, last
 
 
+@extend_schema_serializer(examples=[examples.response("award due in 3 working days", examples.ALERT)])
 class AlertSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
     rule = serializers.CharField(source="clock.rule")
@@ -111,6 +113,7 @@ class AlertSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(examples=[examples.request("assign", {"assignee": 4})])
 class AlertAssignInput(serializers.Serializer):
     assignee = serializers.IntegerField()
 

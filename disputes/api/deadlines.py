@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disputes import deadlines
+from disputes.api import examples
 from disputes.clock import LedgerError
 from disputes.errors import DomainError, ledger_refusal
 from disputes.models import CalendarYear, DayKind
@@ -65,7 +66,7 @@ class CalendarYearView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, examples=[examples.response("2026", examples.CALENDAR_YEAR)])
     def get(self, request: Request, year: int) -> Response:
         if not 1949 <= year <= 2200:
             raise DomainError(_("年份超出范围（1949–2200）。"), code="year_out_of_range")

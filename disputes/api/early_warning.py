@@ -6,12 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from disputes.api import examples
 from disputes.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_create
 from disputes.api.metrics import IsStaff
 from disputes.api.validation import validated_input
@@ -21,6 +22,7 @@ from disputes.permissions import sees_every_case, staff_scope_ids
 from disputes.services import early_warning
 
 
+@extend_schema_serializer(examples=[examples.response("unpaid wages", examples.RISK_REPORT)])
 class RiskReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = RiskReport
@@ -37,12 +39,14 @@ class RiskReportSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(examples=[examples.request("unpaid wages", examples.RISK_REPORT_INPUT)])
 class RiskReportInput(serializers.Serializer):
     employer = serializers.IntegerField()
     street = serializers.IntegerField()
     description = serializers.CharField(max_length=5000)
 
 
+@extend_schema_serializer(examples=[examples.response("wage protest", examples.INCIDENT)])
 class IncidentSerializer(serializers.ModelSerializer):
     warned = serializers.SerializerMethodField()
 
@@ -54,6 +58,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         return incident.warning_id is not None
 
 
+@extend_schema_serializer(examples=[examples.request("wage protest", examples.INCIDENT_INPUT)])
 class IncidentInput(serializers.Serializer):
     employer = serializers.IntegerField()
     street = serializers.IntegerField()
@@ -76,6 +81,8 @@ def _visible_streets(user: Any) -> QuerySet[Street]:
 
 
 class RiskReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Risk reports (隐患) of the streets the staff member covers, newest first; staff report and confirm them."""
+
     permission_classes = [IsStaff]
     serializer_class = RiskReportSerializer
 
@@ -99,11 +106,14 @@ class RiskReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=None, responses={200: RiskReportSerializer})
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
+        """Confirm a risk report: the early warning counts from now."""
         report = early_warning.confirm_risk_signal(self.get_object(), by=request.user)
         return Response(RiskReportSerializer(report).data)
 
 
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Collective incidents of the streets the staff member covers, latest first; `warned`: a risk came first."""
+
     permission_classes = [IsStaff]
     serializer_class = IncidentSerializer
 

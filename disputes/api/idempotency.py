@@ -21,14 +21,14 @@ from disputes.errors import DomainError
 from disputes.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
-    str,
+    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},  # blank or longer: 400
     OpenApiParameter.HEADER,
     required=True,
     description="每个创建请求的唯一键；重试时原样重发，返回首次结果 / unique per creating request; resend on retry",
 )
-MAX_KEY_LENGTH = 200
 
 
 def _fingerprint(request: Request) -> str:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disputes import metric_report
+from disputes.api import examples
 from disputes.errors import DomainError
 from disputes.models import Street
 from disputes.roles import STAFF_ROLES, has_role
@@ -35,6 +36,8 @@ def _date(raw: str | None, default: date, name: str) -> date:
 
 
 class MetricsView(APIView):
+    """Every rate of the period (district or one street): numerator, denominator, rate, goal and whether met."""
+
     permission_classes = [IsStaff]
 
     @extend_schema(
@@ -47,6 +50,7 @@ class MetricsView(APIView):
             ),
         ],
         responses={200: OpenApiTypes.OBJECT},
+        examples=[examples.response("district, this year", examples.METRICS)],
     )
     def get(self, request: Request) -> Response:
         today = timezone.localdate()

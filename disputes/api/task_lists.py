@@ -29,19 +29,17 @@ class TaskRowSerializer(serializers.Serializer):
 
 EXAMPLE = OpenApiExample(
     "queue",
-    value=[
-        {
-            "id": 3,
-            "case": 1,
-            "case_number": "MH-2026-000001",
-            "step": "accept_mediation",
-            "title": "调解组织受理",
-            "status": "NEW",
-            "created": "2026-11-16T02:00:00Z",
-            "collective": False,
-            "url": "/workbench/cases/dispute/1/accept_mediation/3/",
-        }
-    ],
+    value={  # one row: the schema generator lists it, as the answer is a list
+        "id": 3,
+        "case": 1,
+        "case_number": "MH-2026-000001",
+        "step": "accept_mediation",
+        "title": "调解组织受理",
+        "status": "NEW",
+        "created": "2026-11-16T02:00:00Z",
+        "collective": False,
+        "url": "/workbench/cases/dispute/1/accept_mediation/3/",
+    },
     response_only=True,
 )
 
