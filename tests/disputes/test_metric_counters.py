@@ -330,6 +330,9 @@ def test_one_broadcast_per_transaction_and_none_lost_after_a_rollback(
         for street in (xinzhuang, qibao, xinzhuang):
             counters.bump_street(street.pk, "closed", date(2026, 3, 2))
     assert sent == [sorted([xinzhuang.pk, qibao.pk])]
+    with django_capture_on_commit_callbacks(execute=True):  # a second transaction in the same test's outer block
+        counters.bump_street(qibao.pk, "closed", date(2026, 3, 3))
+    assert sent[-1] == [qibao.pk]
 
 
 # --- the forecast's clock counts --------------------------------------------------------------------
