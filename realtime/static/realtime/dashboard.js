@@ -104,9 +104,9 @@
   }
 
   let detailTimer = null;
-  function scheduleDetail() {  // charts and the at-risk list follow within a second, batched
-    clearTimeout(detailTimer);
-    detailTimer = setTimeout(load, 500);
+  function scheduleDetail() {  // charts and the at-risk list follow within a second, batched: a reload already
+    if (detailTimer !== null) return;  // scheduled covers later pushes too, so a steady stream cannot starve it
+    detailTimer = setTimeout(() => { detailTimer = null; load(); }, 500);
   }
 
   streetSelect.addEventListener("change", () => { load(); connect(); });
