@@ -15,12 +15,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disputes.alert_levels import WorkingDays, level_of, next_alert_on
+from disputes.alert_levels import WorkingDays, level_of, next_alert_on, pending_alert_on
 from disputes.errors import ActionForbidden, NotAllowedInState
 from disputes.models import OPEN_ALERT_STATES, Alert, AlertStatus, CalendarYear, Case, Clock, ClockState
 from disputes.permissions import works_on_case
@@ -135,6 +135,27 @@ def _sweep_batch_portable(today: date, calendar: WorkingDays, now: datetime) -> 
                 cursor.execute(_INSERT, [pk, case_id, level, due_on, now, AlertStatus.OPEN])
                 created.extend(row[0] for row in cursor.fetchall())
     return len(rows), created
+
+
+@transaction.atomic
+def reschedule_alert_days(today: date | None = None) -> int:
+    """After ALERT_WORKING_DAYS_BEFORE changed: each running clock's next alert day, recomputed for the rules now
+    watched (one UPDATE per rule and due date; a level whose alert was already raised is not raised again) and
+    cleared for rules no longer watched. Returns how many clocks were written. Days are Asia/Shanghai dates."""
+    today = today or timezone.localdate()
+    calendar = CalendarYear.objects.official_calendar()
+    watched = settings.ALERT_WORKING_DAYS_BEFORE
+    running = Clock.objects.filter(state=ClockState.RUNNING, due_on__isnull=False)
+    written = running.exclude(rule__in=list(watched)).exclude(next_alert_on=None).update(next_alert_on=None)
+    for rule, due in running.filter(rule__in=list(watched)).values_list("rule", "due_on").distinct().order_by():
+        due_on: date = due  # type: ignore[assignment]  # never None: filtered above
+        thresholds, group = tuple(watched[rule]), running.filter(rule=rule, due_on=due_on)
+        written += group.update(next_alert_on=pending_alert_on(due_on, thresholds, calendar, today=today))
+        level = level_of(due_on, today, thresholds, calendar)
+        if level is not None:
+            raised = Alert.objects.filter(clock_id=OuterRef("pk"), level=level, due_on=due_on)
+            group.filter(Exists(raised)).update(next_alert_on=next_alert_on(due_on, thresholds, calendar, after=today))
+    return written
 
 
 def announce_alerts(alert_ids: list[int]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -12,6 +13,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.db import connection, connections, transaction
 
 from disputes import deadlines, tasks
@@ -346,6 +348,25 @@ def test_the_migration_fills_the_next_alert_day_of_running_clocks_once() -> None
     days = [next_alert_on(clock) for clock in (alerted, behind, later, unwatched)]
     # Overdue and alerted: nothing more. Overdue, not alerted: due now. Far off: its first warning. No rule: none.
     assert days == [None, "2026-04-17", stored_at_start, None]
+
+
+def test_a_rule_newly_watched_alerts_after_the_reschedule_command(settings: Any) -> None:
+    with at("2026-04-01"):
+        suit = start_clock(CaseFactory.create(), "litigation.suit", date(2026, 4, 1))  # due 16 April, not watched
+    assert next_alert_on(suit) is None
+    settings.ALERT_WORKING_DAYS_BEFORE = {**settings.ALERT_WORKING_DAYS_BEFORE, "litigation.suit": (1,)}
+    with at("2026-04-10"):
+        call_command("reschedule_alerts", stdout=io.StringIO())
+    assert next_alert_on(suit) == "2026-04-15"
+    with at("2026-04-15"):
+        alerts.sweep_clocks()
+    assert levels(suit) == [("due_in_1", "2026-04-16")]
+    settings.ALERT_WORKING_DAYS_BEFORE = {
+        k: v for k, v in settings.ALERT_WORKING_DAYS_BEFORE.items() if k != "litigation.suit"
+    }
+    with at("2026-04-15"):
+        assert alerts.reschedule_alert_days() == 1
+    assert next_alert_on(suit) is None
 
 
 def test_staff_acknowledge_assign_and_resolve(
