@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/leye_bench"
 
@@ -74,3 +75,13 @@ def fresh_database(url: str, *, keep: bool = False) -> Iterator[str]:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL  <<<"
+
+
+def copy_rows(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
+    """COPY `rows` into `table` (`columns` in order) through a psycopg cursor; returns how many rows."""
+    count = 0
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count

@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,7 +44,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import database_url, fresh_database, verdict
+from bench import copy_rows, database_url, fresh_database, verdict
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/leye_bench_live"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
@@ -83,15 +83,6 @@ Row = tuple[str, str, str, str, str]
 
 
 # --- part 1: loading ------------------------------------------------------------------------------
-
-
-def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    count = 0
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 def _case_row(i: int, streets: list[int], now: datetime) -> tuple[Any, ...]:
@@ -187,15 +178,15 @@ def load(start: int, stop: int, streets: list[int], rng: random.Random) -> dict[
     with transaction.atomic(), connection.cursor() as cursor:
         cases = (_case_row(i, streets, now) for i in range(start, stop))
         rows = {
-            "cases": _copy(cursor.cursor, "disputes_case", CASE_COLUMNS, cases),
-            "clocks": _copy(cursor.cursor, "disputes_clock", CLOCK_COLUMNS, _clock_rows(start, stop, now, today)),
+            "cases": copy_rows(cursor.cursor, "disputes_case", CASE_COLUMNS, cases),
+            "clocks": copy_rows(cursor.cursor, "disputes_clock", CLOCK_COLUMNS, _clock_rows(start, stop, now, today)),
         }
         if start == 0:
             daily = list(_metric_rows(streets, today, rng))
-            rows["daily"] = _copy(cursor.cursor, "disputes_metricdaily", "key, day, street_id, value", daily)
-            rows["monthly"] = _copy(cursor.cursor, "disputes_metricmonthly", "key, month, street_id, value",
+            rows["daily"] = copy_rows(cursor.cursor, "disputes_metricdaily", "key, day, street_id, value", daily)
+            rows["monthly"] = copy_rows(cursor.cursor, "disputes_metricmonthly", "key, month, street_id, value",
                                     _monthly_rows(daily))  # fmt: skip
-            rows["deltas"] = _copy(cursor.cursor, "disputes_metricdelta", "key, day, street_id, delta",
+            rows["deltas"] = copy_rows(cursor.cursor, "disputes_metricdelta", "key, day, street_id, delta",
                                    _delta_rows(streets, today, rng))  # fmt: skip
         forecast = _forecast_rows(start, stop, streets, now, today)
         cursor.executemany(UPSERT_DAILY, forecast)

@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +26,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import database_url, fresh_database, verdict
+from bench import copy_rows, database_url, fresh_database, verdict
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/leye_bench_sweep"
 SIZES = (100_000, 1_000_000)
@@ -157,15 +157,6 @@ def background_rows(count: int, schedule: Schedule, rng: random.Random) -> Itera
 # --- loading ----------------------------------------------------------------------------------------
 
 
-def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    count = 0
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def _case_rows(first: int, count: int, streets: list[int], now: datetime) -> Iterator[tuple[Any, ...]]:
     for pk in range(first, first + count):
         filed_at, knew_on = now - timedelta(days=pk % 90), TODAY - timedelta(days=100 + pk % 200)
@@ -208,10 +199,10 @@ def load(rows: list[Row], streets: list[int], schedule: Schedule) -> tuple[Loade
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE disputes_alert, disputes_clock, disputes_case RESTART IDENTITY CASCADE")
         cases = (len(rows) + CLOCKS_PER_CASE - 1) // CLOCKS_PER_CASE
-        loaded.cases = _copy(cursor.cursor, "disputes_case", CASE_COLUMNS, _case_rows(1, cases, streets, now))
+        loaded.cases = copy_rows(cursor.cursor, "disputes_case", CASE_COLUMNS, _case_rows(1, cases, streets, now))
         clocks = (_clock_row(pk, row, now) for pk, row in enumerate(rows, start=1))
-        loaded.clocks = _copy(cursor.cursor, "disputes_clock", CLOCK_COLUMNS, clocks)
-        loaded.alerts = _copy(cursor.cursor, "disputes_alert", ALERT_COLUMNS, _alert_rows(1, rows, now))
+        loaded.clocks = copy_rows(cursor.cursor, "disputes_clock", CLOCK_COLUMNS, clocks)
+        loaded.alerts = copy_rows(cursor.cursor, "disputes_alert", ALERT_COLUMNS, _alert_rows(1, rows, now))
         for table in ("disputes_case", "disputes_clock"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     loaded.running = sum(row.due_on is not None for row in rows)

@@ -26,7 +26,7 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import copy_rows, database_url, fresh_database  # noqa: E402 - after the root is on sys.path
 
 if TYPE_CHECKING:
     from disputes.models import Case
@@ -395,15 +397,6 @@ def _next_id(table: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _copy(cursor: Any, table: str, columns: str, rows: Iterable[tuple[Any, ...]]) -> int:
-    count = 0
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def load(count: int, world: World, rng: random.Random, now: datetime) -> dict[str, float]:
     """COPY ``count`` more cases, their processes, tasks and arbitration rows in one transaction; VACUUM ANALYZE."""
     from django.db import connection, transaction
@@ -412,7 +405,7 @@ def load(count: int, world: World, rng: random.Random, now: datetime) -> dict[st
     batch = plan(count, world, rng, now)
     _ask_the_database_first(batch)
     with transaction.atomic(), connection.cursor() as cursor:
-        rows = {table: _copy(cursor.cursor, table, cols, make(batch, world)) for table, cols, make in COPIES}
+        rows = {table: copy_rows(cursor.cursor, table, cols, make(batch, world)) for table, cols, make in COPIES}
     copied = time.perf_counter()
     with connection.cursor() as cursor:
         for table in TABLES:
@@ -1067,43 +1060,6 @@ def print_summary(small: SizeResult, large: SizeResult, plans: dict[str, str]) -
 # --- the database and main ----------------------------------------------------------------------
 
 
-def database_url() -> str:
-    """DATABASE_URL (default: leye_bench_workflow); refuses anything but a PostgreSQL *bench* database."""
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        raise SystemExit(f"bench/workflow.py measures on PostgreSQL only (perf-baselines G10), not {config['ENGINE']}")
-    if "bench" not in str(config["NAME"]):
-        raise SystemExit(f"refusing to drop and recreate {config['NAME']!r}: the database name must contain 'bench'")
-    return url
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    """Drop (and unless ``drop_only`` create) the URL's database, from the ``postgres`` maintenance database."""
-    import psycopg
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    name = sql.Identifier(str(conninfo_to_dict(url)["dbname"]))
-    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if not drop_only:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
-def setup_django(url: str) -> None:
-    import django
-    from django.core.management import call_command
-
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("DEBUG", "false")  # as in production: no SQL kept per query
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-
-
 def measure_size(size: int, loaded: int, world: World, args: argparse.Namespace, rng: random.Random) -> SizeResult:
     from django.utils import timezone
 
@@ -1138,7 +1094,6 @@ def parse_args() -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace, url: str, started: float) -> None:
-    setup_django(url)
     rng = random.Random(args.seed)
     world = build_world(args.staff)
     print(f"bench/workflow.py on {url} · Python {sys.version.split()[0]} · setup {time.perf_counter() - started:.1f} s")
@@ -1152,16 +1107,10 @@ def run(args: argparse.Namespace, url: str, started: float) -> None:
 
 
 def main() -> None:
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     args, url, started = parse_args(), database_url(), time.perf_counter()
-    recreate_database(url)
-    try:
+    with fresh_database(url, keep=args.keep):
         run(args, url, started)
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            recreate_database(url, drop_only=True)
     print(f"\nWhole bench: {time.perf_counter() - started:.0f} s" + (f" (database {url} kept)" if args.keep else ""))
 
 
