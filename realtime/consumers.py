@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -208,6 +209,8 @@ class CoalescedPush:
     A consumer calls `changed()` on each change message and implements `send_current(not_before)`.
     """
 
+    # What a consumer sends when the interval allows: its current figures, if newer than `not_before`.
+    send_current: Callable[[float], Awaitable[None]]
     push: asyncio.Task[None] | None = None
     latest_change = 0.0
     _last_sent = 0.0
@@ -239,9 +242,6 @@ class CoalescedPush:
     async def send_now(self, not_before: float = 0.0) -> None:
         self._last_sent = time.monotonic()
         await self.send_current(not_before)
-
-    async def send_current(self, not_before: float) -> None:
-        raise NotImplementedError
 
     def stop_pushing(self) -> None:
         if self.push is not None:
