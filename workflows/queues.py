@@ -30,32 +30,40 @@ def _staff(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.filter(flow_task_type="HUMAN")
 
 
-def _queued(user: Any) -> QuerySet[Task] | None:
-    """Unclaimed staff tasks the user may claim (or, for leaders, watch); None for users without a queue."""
-    tasks = _staff(Task.objects.filter(status=STATUS.NEW))
+NO_QUEUE: tuple[int, ...] = ()
+
+
+def _scope(user: Any) -> tuple[int, ...] | None:
+    """The organizations whose queue the user reads: None for every one (leaders), NO_QUEUE for none."""
     if sees_every_case(user):
-        return tasks
-    if not has_role(user, *WORKING_ROLES):
         return None
-    return tasks.filter(data__organization__in=sorted(staff_scope_ids(user)))
+    if not has_role(user, *WORKING_ROLES):
+        return NO_QUEUE
+    return tuple(sorted(staff_scope_ids(user)))
 
 
-def _claimed(user: Any) -> QuerySet[Task]:
-    return _staff(Task.objects.filter(owner=user, status__in=(STATUS.ASSIGNED, STATUS.STARTED)))
+def _queued(scope: tuple[int, ...] | None) -> QuerySet[Task]:
+    """Unclaimed staff tasks of the scope's organizations (of all, for None)."""
+    tasks = _staff(Task.objects.filter(status=STATUS.NEW))
+    return tasks if scope is None else tasks.filter(data__organization__in=scope)
+
+
+def _claimed(owner_id: int) -> QuerySet[Task]:
+    return _staff(Task.objects.filter(owner_id=owner_id, status__in=(STATUS.ASSIGNED, STATUS.STARTED)))
 
 
 def organization_queue(user: Any) -> QuerySet[Task]:
     """Unclaimed staff tasks of the cases held by the user's organization (everything, read-only, for leaders)."""
-    tasks = _queued(user)
-    if tasks is None:
+    scope = _scope(user)
+    if scope == NO_QUEUE:
         return Task.objects.none()
     # No owner join: a queued task has none.
-    return tasks.select_related("process").order_by(*PRIORITY)
+    return _queued(scope).select_related("process").order_by(*PRIORITY)
 
 
 def inbox(user: Any) -> QuerySet[Task]:
     """Tasks assigned to the user and not yet done (the reader is their owner: no owner join)."""
-    return _claimed(user).select_related("process").order_by(*PRIORITY)
+    return _claimed(user.pk).select_related("process").order_by(*PRIORITY)
 
 
 def organization_inbox(user: Any) -> QuerySet[Task]:
@@ -86,35 +94,31 @@ def _row(values: dict[str, Any]) -> dict[str, Any]:
 
 def queue_rows(user: Any) -> QuerySet[Task, dict[str, Any]]:
     """The user's organization queue as `_rows` values, most urgent first."""
-    tasks = _queued(user)
-    return _rows(Task.objects.none() if tasks is None else tasks)
+    scope = _scope(user)
+    return _rows(Task.objects.none() if scope == NO_QUEUE else _queued(scope))
 
 
 def inbox_rows(user: Any) -> QuerySet[Task, dict[str, Any]]:
     """The user's inbox as `_rows` values, most urgent first."""
-    return _rows(_claimed(user))
+    return _rows(_claimed(user.pk))
 
 
 # The pages are read far more often than their shape changes: a page's query depends only on the scope (or the
 # owner) and the page size, so it is built once and run afresh (`.all()`) on each read.
 @lru_cache(maxsize=1024)
 def _queue_page_query(scope: tuple[int, ...] | None, limit: int) -> QuerySet[Task, dict[str, Any]]:
-    tasks = _staff(Task.objects.filter(status=STATUS.NEW))
-    return _rows(tasks if scope is None else tasks.filter(data__organization__in=scope))[:limit]
+    return _rows(_queued(scope))[:limit]
 
 
 @lru_cache(maxsize=4096)
 def _inbox_page_query(owner_id: int, limit: int) -> QuerySet[Task, dict[str, Any]]:
-    return _rows(_staff(Task.objects.filter(owner_id=owner_id, status__in=(STATUS.ASSIGNED, STATUS.STARTED))))[:limit]
+    return _rows(_claimed(owner_id))[:limit]
 
 
 def queue_page(user: Any, limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
     """The first page of the user's queue as list rows (ROW_FIELDS): one statement."""
-    if sees_every_case(user):
-        return [_row(values) for values in _queue_page_query(None, limit).all()]
-    if not has_role(user, *WORKING_ROLES):
-        return []
-    return [_row(values) for values in _queue_page_query(tuple(sorted(staff_scope_ids(user))), limit).all()]
+    scope = _scope(user)
+    return [] if scope == NO_QUEUE else [_row(values) for values in _queue_page_query(scope, limit).all()]
 
 
 def inbox_page(user: Any, limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
