@@ -176,7 +176,7 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.redis_cache.PooledClientRedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -218,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.fire_workflow_timers",
         "schedule": timedelta(seconds=env_int("WORKFLOW_TIMER_SECONDS", 60)),
     },
+    "register-waiting-filings": {
+        "task": "workflows.tasks.register_waiting_filings",
+        "schedule": timedelta(seconds=env_int("FILING_CATCH_UP_SECONDS", 30)),
+    },
     "retry-notifications": {
         "task": "realtime.tasks.retry_due_notifications",
         "schedule": timedelta(seconds=env_int("NOTIFICATION_RETRY_SWEEP_SECONDS", 60)),
@@ -229,6 +233,12 @@ CELERY_BEAT_SCHEDULE = {
 METRICS_PUSH_INTERVAL = float(env_str("METRICS_PUSH_INTERVAL", "0.5"))
 # A process keeps a metric read this long at most, unless the counters' generation moved first (metric_report).
 METRICS_REPORT_CACHE_SECONDS = float(env_str("METRICS_REPORT_CACHE_SECONDS", "60"))
+# Filings received asynchronously (workflows.intake): a receipt still waiting this long lost its task, and the
+# catch-up sweep (every FILING_CATCH_UP_SECONDS) registers it.
+FILING_CATCH_UP_AFTER_SECONDS = env_int("FILING_CATCH_UP_AFTER_SECONDS", 30)
+# A rendered case detail stays cached at most this long: its version key goes stale on every change anyway,
+# so this only caps what a missed invalidation could show (disputes/api/case_detail.py).
+CASE_DETAIL_CACHE_SECONDS = env_int("CASE_DETAIL_CACHE_SECONDS", 600)
 
 # Where pages open websockets: same origin when embedded (one daphne process serves both);
 # the daphne port when gunicorn serves HTTP. Empty means "the page's own host".
@@ -239,7 +249,7 @@ SERVE_WS_PORT = env_int("LEYE_WS_PORT", 8001)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous request gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "disputes.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -278,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "disputes.models.evidence.EvidenceKind",
         "InvitationPurposeEnum": "disputes.models.invitations.InvitationPurpose",
         "CodePurposeEnum": "disputes.services.accounts.CodePurpose",
+        "FilingStateEnum": "disputes.models.filings.FilingState",
+        "ClockStateEnum": "disputes.models.clocks.ClockState",
     },
 }
 

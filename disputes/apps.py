@@ -13,7 +13,10 @@ class DisputesConfig(AppConfig):
     def ready(self) -> None:
         # After every app's migrations: the workflow permissions exist only once workflows migrated.
         post_migrate.connect(_create_role_groups, dispatch_uid="leye_role_groups")
-        from disputes.services import alerts  # noqa: F401 - alerts follow their clocks (signal receiver)
+        from disputes.services import (
+            alerts,  # noqa: F401 - alerts follow their clocks (signal receiver)
+            case_versions,  # noqa: F401 - versions follow what case details show
+        )
 
 
 def _create_role_groups(sender: AppConfig, **kwargs: object) -> None:

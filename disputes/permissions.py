@@ -64,6 +64,11 @@ def works_on_case(user: Any, case: Case) -> bool:
     return case.current_organization_id in staff_scope_ids(user)
 
 
+def can_read_every_id_number(user: Any) -> bool:
+    """Staff and superusers read claimants' full ID numbers; anyone else only their own (the rest masked)."""
+    return bool(user.is_authenticated and (user.is_superuser or has_role(user, *STAFF_ROLES)))
+
+
 def can_file_case(user: Any) -> bool:
     return bool(user.is_authenticated and (has_role(user, Role.WORKER, *STAFF_ROLES) or user.is_superuser))
 

@@ -83,6 +83,16 @@ def mediator(organizations: dict[str, Organization]) -> Any:
 
 
 @pytest.fixture
+def arbitrator(organizations: dict[str, Organization]) -> Any:
+    return staff(Role.ARBITRATOR, organizations["xinzhuang-tribunal"], username="arb-xinzhuang")
+
+
+@pytest.fixture
+def director(organizations: dict[str, Organization]) -> Any:
+    return staff(Role.COMMISSION_DIRECTOR, organizations["mh-commission"], username="director")
+
+
+@pytest.fixture
 def qibao_mediator(organizations: dict[str, Organization]) -> Any:
     return staff(Role.MEDIATOR, organizations["qibao-mediation"], username="med-qibao")
 
@@ -171,3 +181,35 @@ def lead(organizations: dict[str, Organization]) -> Any:
 @pytest.fixture
 def second_mediator(organizations: dict[str, Organization]) -> Any:
     return staff(Role.MEDIATOR, organizations["xinzhuang-mediation"], username="med2-xinzhuang")
+
+
+@pytest.fixture(autouse=True)
+def fresh_case_details(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case detail the API serves is compared with one built now: a stale cache fails the test.
+
+    So each test that changes a case and reads it again checks that the change moved the case's detail
+    version. The check's own queries are not logged: query-count assertions see the read alone.
+    """
+    import difflib
+    import json
+
+    from django.db import connection
+
+    from disputes.api import case_detail
+
+    cached = case_detail.case_detail_json
+
+    def checked(case_id: int, version: int, request: Any) -> bytes:
+        served = cached(case_id, version, request)
+        logged, connection.force_debug_cursor = connection.force_debug_cursor, False
+        try:
+            fresh = case_detail.render_case_detail(case_id, request)
+        finally:
+            connection.force_debug_cursor = logged
+        if served != fresh:
+            was, now = (json.dumps(json.loads(d), ensure_ascii=False, indent=1).splitlines() for d in (served, fresh))
+            diff = "\n".join(list(difflib.unified_diff(was, now, "cached", "stored", lineterm=""))[:60])
+            pytest.fail(f"stale case detail: case {case_id} served from the cache at version {version}\n{diff}")
+        return served
+
+    monkeypatch.setattr(case_detail, "case_detail_json", checked)

@@ -15,11 +15,12 @@ from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from disputes.api.documents import error_response as schema_error
 from disputes.api.errors import error_response
+from disputes.api.throttling import ScopedRateThrottle
 from disputes.api.validation import validated_input
 from disputes.services import accounts
 from disputes.services.accounts import CodePurpose, Registration, TooManyAttempts

@@ -257,3 +257,21 @@ AWARD = {
     "is_partial": False,
     "items": [{"category": "unpaid_wages", "amount": "12000.00", "granted": True, "description": "支付拖欠工资"}],
 }
+
+FILING_RECEIPT = {
+    "id": 41,
+    "url": "/api/v1/filings/41/",
+    "state": "received",
+    "received_at": "2026-11-28T09:30:12.512000Z",
+    "settled_at": None,
+    "case": None,
+    "case_url": None,
+    "errors": {},
+}
+FILING_REGISTERED = {
+    **FILING_RECEIPT,
+    "state": "registered",
+    "settled_at": "2026-11-28T09:30:12.598000Z",
+    "case": 1,
+    "case_url": "/api/v1/cases/1/",
+}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
@@ -53,24 +53,46 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
 
 
 def idempotent_create(request: Request, create: Callable[[], Response]) -> Response:
-    """Run `create` once per key: a retry (even a concurrent one) gets the stored first response."""
+    """Run `create` once per key: a retry (even a concurrent one) gets the stored first response.
+
+    A key older than IDEMPOTENCY_KEY_TTL is free again (the hourly purge deletes it; until then it is taken over).
+    """
     key, fingerprint, user = _key_of(request), _fingerprint(request), cast(User, request.user)
     with transaction.atomic():
-        stale_before = timezone.now() - settings.IDEMPOTENCY_KEY_TTL
-        IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=stale_before).delete()
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    user=user,
-                    key=key,
-                    method=request.method or "",
-                    path=request.path,
-                    request_hash=fingerprint,
-                )
-        except IntegrityError:
+        record_id = _claim(user, key, request, fingerprint)
+        if record_id is None:
             # Another request with this key committed first (on PostgreSQL we waited for it).
-            return _replay(IdempotencyKey.objects.get(user=user, key=key), fingerprint)
+            stored = IdempotencyKey.objects.get(user=user, key=key)
+            if stored.created_at >= timezone.now() - settings.IDEMPOTENCY_KEY_TTL:
+                return _replay(stored, fingerprint)
+            stored.delete()
+            record_id = _claim(user, key, request, fingerprint)
+            assert record_id is not None  # the row is ours to write: we hold the stale one's lock
         response = create()
-        record.status_code, record.response_body = response.status_code, response.data
-        record.save(update_fields=["status_code", "response_body"])
+        IdempotencyKey.objects.filter(pk=record_id).update(
+            status_code=response.status_code, response_body=_stored(response.data)
+        )
         return response
+
+
+def _claim(user: User, key: str, request: Request, fingerprint: str) -> int | None:
+    """Insert the key's row; None when the key is taken (one statement: no savepoint, no prior delete)."""
+    table = IdempotencyKey._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, key, method, path, request_hash, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
+            [user.pk, key, request.method or "", request.path, fingerprint, _now_value()],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
+def _stored(data: Any) -> Any:
+    """The answer as the JSON the key's row keeps (a JSONField `update()` takes values, not encoders)."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _now_value() -> Any:
+    """Now, as this database stores a DateTimeField (SQLite keeps naive UTC text, PostgreSQL a timestamptz)."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())

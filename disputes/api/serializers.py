@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from disputes import deadlines
 from disputes.api import examples
+from disputes.api.validation import SharedFieldsSerializer
 from disputes.clock import RULES
 from disputes.limitation import limitation_warnings
 from disputes.models import (
@@ -29,7 +30,7 @@ from disputes.models import (
     Worker,
 )
 from disputes.models.cases import ENTRY_TIER_CHOICES
-from disputes.roles import STAFF_ROLES, has_role
+from disputes.permissions import can_read_every_id_number
 
 
 class ClaimantInputSerializer(serializers.Serializer):
@@ -65,7 +66,7 @@ class ClaimItemInputSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(examples=[examples.request("online filing", examples.FILING)])
-class CaseFilingSerializer(serializers.Serializer):
+class CaseFilingSerializer(SharedFieldsSerializer):
     tier = serializers.ChoiceField(
         choices=ENTRY_TIER_CHOICES,
         label=_("申请阶段"),
@@ -122,7 +123,7 @@ class ClaimantSerializer(serializers.ModelSerializer):
     def get_id_number(self, worker: Worker) -> str:
         """Full numbers for staff and the worker; masked for the other side."""
         user = self.context["request"].user
-        if has_role(user, *STAFF_ROLES) or user.is_superuser or worker.user_id == user.pk:
+        if can_read_every_id_number(user) or worker.user_id == user.pk:
             return worker.id_number
         return _mask_id_number(worker.id_number)
 

@@ -3,7 +3,18 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from disputes.api import accounts, alerts, deadlines, documents, early_warning, exports, metrics, task_lists, views
+from disputes.api import (
+    accounts,
+    alerts,
+    deadlines,
+    documents,
+    early_warning,
+    exports,
+    filings,
+    metrics,
+    task_lists,
+    views,
+)
 from disputes.api import evidence as evidence_api
 from disputes.api import invitations as invitations_api
 
@@ -14,6 +25,7 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("risk-reports", early_warning.RiskReportViewSet, basename="risk-report")
 router.register("incidents", early_warning.IncidentViewSet, basename="incident")
 router.register("alerts", alerts.AlertViewSet, basename="alert")
+router.register("filings", filings.FilingViewSet, basename="filing")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),

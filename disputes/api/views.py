@@ -5,28 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from disputes.api import examples
+from disputes.api import case_detail, examples
 from disputes.api import serializers as s
+from disputes.api.filings import PREFER_ASYNC, FilingReceiptSerializer, prefers_async, receipt_url
 from disputes.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_create
+from disputes.api.throttling import ScopedRateThrottle
 from disputes.api.validation import validated_input
 from disputes.errors import DomainError
-from disputes.models import Case, CaseClaimant, Organization, Street
+from disputes.models import Case, Organization, Street
 from disputes.roles import roles_of
 from disputes.services.cases import CaseFiling, ClaimantDetails, ClaimItemDetails, withdraw_case
 from disputes.services.parties import EmployerDetails
 from workflows.api import ACTIONS, Action
-from workflows.intake import file_case
+from workflows.intake import file_case, receive_filing
+
+PREFER_PARAMETER = OpenApiParameter(
+    "Prefer",
+    {"type": "string", "enum": ["respond-async"]},
+    OpenApiParameter.HEADER,
+    description="respond-async：立即返回回执（202），稍后立案登记 / answer with a receipt (202) and register shortly",
+)
 
 
 def _filing_from(data: dict[str, Any]) -> CaseFiling:
@@ -41,17 +53,6 @@ def _filing_from(data: dict[str, Any]) -> CaseFiling:
         claimants=[ClaimantDetails(**c) for c in data["claimants"]],
         respondents=[_employer_details(r) for r in data["respondents"]],
         claim_items=[ClaimItemDetails(**i) for i in data["claim_items"]],
-    )
-
-
-def _with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
-    claimant_links = CaseClaimant.objects.select_related("worker").order_by("id")
-    return cases.prefetch_related(
-        Prefetch("claimant_links", queryset=claimant_links),
-        "respondents",
-        "claim_items",
-        "clocks",
-        "arbitrations__awards__items",
     )
 
 
@@ -72,11 +73,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         cases = Case.objects.visible_to(self.request.user).select_related("workplace_street", "current_organization")
         if self.action == "list":
             return self._filtered(cases)
-        return _with_details(cases)
+        return case_detail.with_details(cases)
 
     def acted_on(self, pk: str) -> Response:
         """The case after an action; shown even when the action moved it out of the actor's view."""
-        case = _with_details(Case.objects.select_related("workplace_street", "current_organization")).get(pk=pk)
+        case = case_detail.detailed_cases().get(pk=pk)
         return Response(s.CaseSerializer(case, context=self.get_serializer_context()).data)
 
     def _filtered(self, cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -90,14 +91,33 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return s.CaseListSerializer if self.action == "list" else s.CaseSerializer
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
+        # CaseSerializer's JSON of the case's current version, from the cache; the browsable API as before.
+        # One query checks visibility and reads the version: the cache is never asked about another's case.
+        if not isinstance(request.accepted_renderer, JSONRenderer):
+            return super().retrieve(request, *args, **kwargs)
+        case = get_object_or_404(Case.objects.visible_to(request.user).only("detail_version"), pk=kwargs["pk"])
+        document = case_detail.case_detail_json(case.pk, case.detail_version, request)
+        return HttpResponse(document, content_type="application/json")
+
     @extend_schema(
-        request=s.CaseFilingSerializer, responses={201: s.CaseSerializer}, parameters=[IDEMPOTENCY_PARAMETER]
+        request=s.CaseFilingSerializer,
+        responses={201: s.CaseSerializer, 202: FilingReceiptSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER, PREFER_PARAMETER],
     )
     def create(self, request: Request) -> Response:
-        """File a case: a worker online, or a clerk registering a filing at the window."""
+        """File a case: a worker online, or a clerk registering a filing at the window.
+
+        With `Prefer: respond-async` the filing is checked, stored and answered at once (202, its receipt at
+        `Location`); the case is opened a moment later, dated when the filing was received.
+        """
 
         def create() -> Response:
             data = validated_input(s.CaseFilingSerializer, request.data)
+            if prefers_async(request):
+                receipt = receive_filing(_filing_from(data), by=request.user)
+                headers = {"Location": receipt_url(receipt), "Preference-Applied": PREFER_ASYNC}
+                return Response(FilingReceiptSerializer(receipt).data, status=202, headers=headers)
             case = file_case(_filing_from(data), by=request.user)
             # A window clerk files for another organization, so the answer is not cut to their view.
             response = self.acted_on(str(case.pk))

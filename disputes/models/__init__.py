@@ -30,6 +30,7 @@ from disputes.models.clocks import OPEN_STATES, Clock, ClockEvent, ClockEventKin
 from disputes.models.documents import CaseDocument, DocumentKind
 from disputes.models.early_warning import CollectiveIncident, RiskReport, RiskSource
 from disputes.models.evidence import Evidence, EvidenceKind, EvidenceSide
+from disputes.models.filings import Filing, FilingState
 from disputes.models.geography import Street, StreetKind
 from disputes.models.idempotency import IdempotencyKey
 from disputes.models.invitations import (
@@ -95,7 +96,9 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "EvidenceSide",
+    "Filing",
     "FilingKind",
+    "FilingState",
     "Hearing",
     "IdempotencyKey",
     "ImmutableRecordError",

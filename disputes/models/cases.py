@@ -77,6 +77,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.exclude(tier=Tier.CLOSED)
 
+    def update(self, **kwargs: Any) -> int:
+        """Every UPDATE of case rows moves their detail version too (disputes/services/case_versions.py)."""
+        kwargs.setdefault("detail_version", models.F("detail_version") + 1)
+        return super().update(**kwargs)
+
 
 class Case(models.Model):
     # Null only inside open_case's transaction, between the insert and numbering from the primary key.
@@ -120,6 +125,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     closure_kind = models.CharField(_("结案方式"), max_length=30, choices=ClosureKind.choices, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Moves with every change the case detail shows (disputes/services/case_versions.py), in the writing transaction;
+    # the cached detail is keyed by it. db_default: rows written without the ORM (bench COPYs) start at 0 too.
+    detail_version = models.PositiveBigIntegerField(_("详情版本"), default=0, db_default=0, editable=False)
     claimants: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "disputes.Worker", through="CaseClaimant", verbose_name=_("申请人"), related_name="cases"
     )
@@ -151,6 +159,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Store the case; an update moves its detail version in the same UPDATE, from the stored value."""
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or (update_fields is not None and not update_fields):
+            super().save(*args, **kwargs)
+            return
+        # Counted from the row, not from this object: a child's change may have moved it since this was loaded.
+        self.detail_version = models.F("detail_version") + 1
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "detail_version"}
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            del self.__dict__["detail_version"]  # deferred: read from the row if ever asked for
 
     @property
     def is_closed(self) -> bool:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from disputes.errors import DomainError
 from disputes.models import Worker
 from disputes.roles import Role
+from disputes.services.case_versions import cases_of_worker, touch_cases
 from disputes.validators import normalize_mobile, validate_id_number, validate_mobile
 from realtime.sms import SmsGatewayError, configured_gateway
 
@@ -287,6 +288,7 @@ def _create_account(mobile: str, name: str, id_number: str, password: str, known
     linked = Worker.objects.filter(pk=known.pk, user__isnull=True).update(user=user, mobile=mobile)
     if linked != 1:  # linked to another account since it was read
         raise IntegrityError("worker already linked")
+    touch_cases(cases_of_worker(known.pk))  # their cases show the new mobile, and the full ID number to them
     return user
 
 
@@ -308,6 +310,7 @@ def record_gig_work(user: Any, *, is_gig_worker: bool, platform: str) -> None:
         return
     if (worker.is_gig_worker, worker.platform) != (is_gig_worker, platform):
         Worker.objects.filter(pk=worker.pk).update(is_gig_worker=is_gig_worker, platform=platform)
+        touch_cases(cases_of_worker(worker.pk))
         worker.is_gig_worker, worker.platform = is_gig_worker, platform
 
 

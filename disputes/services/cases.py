@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -39,7 +39,14 @@ from disputes.services.audit import record_event
 from disputes.services.clocks import end_open_clocks, start_limitation_at_filing
 from disputes.services.closure import close_case
 from disputes.services.early_warning import signal_for_new_case
-from disputes.services.parties import EmployerDetails, WorkerDetails, prepare_employer, prepare_worker
+from disputes.services.parties import (
+    EmployerDetails,
+    WorkerDetails,
+    clean_employer,
+    clean_worker,
+    known_employer,
+    known_worker,
+)
 from disputes.services.routing import initial_organization
 
 T = TypeVar("T")
@@ -77,6 +84,44 @@ class CaseFiling:
     # A mediation organization the applicant chose: an enterprise committee or an industry organization.
     organization_id: int | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The filing as JSON values (dates ISO 8601, amounts as strings), read back by `filing_from_json`."""
+        return _json_values(asdict(self))
+
+
+def _json_values(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _json_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_values(item) for item in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def filing_from_json(data: dict[str, Any]) -> CaseFiling:
+    """The CaseFiling that `CaseFiling.to_json` wrote."""
+    received_at, ended_on = data["received_at"], data["employment_ended_on"]
+    return CaseFiling(
+        tier=data["tier"],
+        workplace_street_id=data["workplace_street_id"],
+        knew_of_infringement_on=date.fromisoformat(data["knew_of_infringement_on"]),
+        employment_ended_on=date.fromisoformat(ended_on) if ended_on else None,
+        facts=data["facts"],
+        received_at=datetime.fromisoformat(received_at) if received_at else None,
+        organization_id=data["organization_id"],
+        claimants=[ClaimantDetails(**claimant) for claimant in data["claimants"]],
+        respondents=[EmployerDetails(**respondent) for respondent in data["respondents"]],
+        claim_items=[
+            ClaimItemDetails(
+                category=item["category"],
+                amount=None if item["amount"] is None else Decimal(item["amount"]),
+                description=item["description"],
+            )
+            for item in data["claim_items"]
+        ],
+    )
+
 
 def _today() -> date:
     return timezone.localdate()
@@ -112,11 +157,23 @@ def _error(message: Any, code: str) -> ValidationError:
     return ValidationError(message, code=code)
 
 
-def _check_filing(filing: CaseFiling, errors: _Errors) -> Street | None:
+_STREET_IDS: frozenset[int] | None = None
+
+
+def _street_known(street_id: int) -> bool:
+    """Whether the street exists, from the process's list, read again once when it does not name the street."""
+    global _STREET_IDS
+    if _STREET_IDS is None or street_id not in _STREET_IDS:
+        _STREET_IDS = frozenset(Street.objects.values_list("pk", flat=True))
+    return street_id in _STREET_IDS
+
+
+def _check_filing(filing: CaseFiling, errors: _Errors, *, lookup: bool = True) -> Street | None:
+    """The filing's own fields; `lookup=False` checks the street exists without reading it (None returned)."""
     if filing.tier not in ENTRY_TIERS:
         errors.add("tier", _error(_("申请阶段只能是协商、调解或仲裁。"), "invalid_entry_tier"))
-    street = Street.objects.filter(pk=filing.workplace_street_id).first()
-    if street is None:
+    street = Street.objects.filter(pk=filing.workplace_street_id).first() if lookup else None
+    if (street is None) if lookup else not _street_known(filing.workplace_street_id):
         errors.add("workplace_street", _error(_("用工所在街镇不存在。"), "unknown_street"))
     today = _today()
     if filing.knew_of_infringement_on > today:
@@ -187,26 +244,76 @@ def _link_filer(filer: Any, workers: list[Worker], errors: _Errors) -> None:
         first.user = filer
 
 
-@transaction.atomic
-def open_case(filing: CaseFiling, *, by: Any) -> Case:
-    """Open one case with its parties and claims; all of it is stored, or nothing is."""
+@dataclass
+class _Checked:
+    """A filing's parts, validated and not yet looked up or stored; `errors` names every problem found."""
+
+    errors: _Errors
+    street: Street | None
+    chosen: Organization | None
+    workers: list[Worker | None]
+    employers: list[Employer | None]
+    items: list[ClaimItem | None]
+    online: bool
+
+
+def _check(filing: CaseFiling, by: Any, *, lookup: bool = True) -> _Checked:
     if not can_file_case(by):
         raise ActionForbidden(_("您无权提交或登记案件。"), code="cannot_file_case")
     errors = _Errors()
-    street = _check_filing(filing, errors)
+    street = _check_filing(filing, errors, lookup=lookup)
     chosen = _check_chosen_organization(filing, errors)
     _check_duplicates(filing, errors)
-    workers = [errors.collect(f"claimants.{i}", prepare_worker, c) for i, c in enumerate(filing.claimants)]
-    employers = [errors.collect(f"respondents.{i}", prepare_employer, r) for i, r in enumerate(filing.respondents)]
-    items = [errors.collect(f"claim_items.{i}", _prepare_claim_item, d) for i, d in enumerate(filing.claim_items)]
     online = has_role(by, Role.WORKER)
     if online and filing.received_at:
         errors.add("received_at", _error(_("网上申请的收件时间由系统记录。"), "received_at_not_allowed"))
-    if online and workers and all(workers):
-        _link_filer(by, workers, errors)  # type: ignore[arg-type]
-    errors.raise_if_any()
-    assert street is not None
-    return _store_case(filing, street, workers, employers, items, by=by, online=online, chosen=chosen)  # type: ignore[arg-type]
+    return _Checked(
+        errors,
+        street,
+        chosen,
+        [errors.collect(f"claimants.{i}", clean_worker, c) for i, c in enumerate(filing.claimants)],
+        [errors.collect(f"respondents.{i}", clean_employer, r) for i, r in enumerate(filing.respondents)],
+        [errors.collect(f"claim_items.{i}", _prepare_claim_item, d) for i, d in enumerate(filing.claim_items)],
+        online,
+    )
+
+
+def check_filing(filing: CaseFiling, *, by: Any) -> None:
+    """Every check of `open_case` that needs no party lookup, for a filing received now and registered later.
+
+    Raises ValidationError (fields by dotted path) or ActionForbidden, exactly as `open_case` would.
+    """
+    checked = _check(filing, by, lookup=False)
+    own = getattr(by, "worker", None) if checked.online else None  # read with the token (disputes.api)
+    if own is not None and all(w is None or w.id_number != own.id_number for w in checked.workers):
+        checked.errors.add("claimants", _error(_("网上申请人本人须列为申请人之一。"), "filer_not_claimant"))
+    checked.errors.raise_if_any()
+
+
+@transaction.atomic
+def open_case(filing: CaseFiling, *, by: Any, received_at: datetime | None = None) -> Case:
+    """Open one case with its parties and claims; all of it is stored, or nothing is.
+
+    `received_at`: the moment the system received an online filing that is registered later (its filing moment).
+    """
+    checked = _check(filing, by)
+    workers = [w and known_worker(w) for w in checked.workers]
+    employers = [e and known_employer(e) for e in checked.employers]
+    if checked.online and workers and all(workers):
+        _link_filer(by, workers, checked.errors)  # type: ignore[arg-type]
+    checked.errors.raise_if_any()
+    assert checked.street is not None
+    return _store_case(
+        filing,
+        checked.street,
+        workers,  # type: ignore[arg-type]
+        employers,  # type: ignore[arg-type]
+        checked.items,  # type: ignore[arg-type]
+        by=by,
+        online=checked.online,
+        chosen=checked.chosen,
+        filed_at=received_at or filing.received_at or timezone.now(),
+    )
 
 
 def _store_case(
@@ -219,12 +326,13 @@ def _store_case(
     by: Any,
     online: bool,
     chosen: Organization | None,
+    filed_at: datetime,
 ) -> Case:
     is_collective = len(workers) >= COLLECTIVE_MIN_CLAIMANTS
     case = Case.objects.create(
         tier=filing.tier,
         channel=Channel.ONLINE if online else Channel.OFFLINE,
-        filed_at=filing.received_at or timezone.now(),
+        filed_at=filed_at,
         knew_of_infringement_on=filing.knew_of_infringement_on,
         employment_ended_on=filing.employment_ended_on,
         workplace_street=street,

@@ -32,6 +32,7 @@ from disputes.models import (
 from disputes.models.organizations import MEDIATION_KINDS
 from disputes.permissions import can_lead_mediation
 from disputes.services.audit import record_event
+from disputes.services.case_versions import touch_cases
 from disputes.services.clocks import begin_clock, end_open_clocks, extend_clock, open_clock
 from disputes.services.closure import close_case
 from disputes.services.counters import bump
@@ -376,6 +377,7 @@ def elect_representatives(case: Case, worker_ids: list[int], *, by: Any) -> None
     before = sorted(link.worker_id for link in links if link.is_representative)
     links.update(is_representative=False)
     case.claimant_links.filter(worker_id__in=worker_ids).update(is_representative=True)
+    touch_cases([case.pk])
     record_event(
         case,
         "representatives_elected",

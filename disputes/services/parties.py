@@ -35,6 +35,16 @@ class EmployerDetails:
 
 def prepare_worker(details: WorkerDetails) -> Worker:
     """The existing worker with this ID number, or a new validated (unsaved) one."""
+    return known_worker(clean_worker(details))
+
+
+def known_worker(worker: Worker) -> Worker:
+    """The stored worker with the cleaned worker's ID number, or the cleaned (unsaved) worker itself."""
+    return Worker.objects.filter(id_number=worker.id_number).first() or worker
+
+
+def clean_worker(details: WorkerDetails) -> Worker:
+    """A new validated (unsaved) worker from what was submitted; no lookups."""
     worker = Worker(
         name=details.name.strip(),
         id_number=details.id_number.strip().upper(),
@@ -45,7 +55,7 @@ def prepare_worker(details: WorkerDetails) -> Worker:
     # What was submitted is checked even when the worker is known: bad input is never silently dropped.
     worker.full_clean(validate_unique=False, validate_constraints=False)
     _check_gig_platform(worker)
-    return Worker.objects.filter(id_number=worker.id_number).first() or worker
+    return worker
 
 
 def _check_gig_platform(worker: Worker) -> None:
@@ -57,6 +67,16 @@ def _check_gig_platform(worker: Worker) -> None:
 
 def prepare_employer(details: EmployerDetails) -> Employer:
     """The existing employer with this credit code, or a new validated (unsaved) one."""
+    return known_employer(clean_employer(details))
+
+
+def known_employer(employer: Employer) -> Employer:
+    """The stored employer with the cleaned employer's credit code, or the cleaned (unsaved) employer itself."""
+    return Employer.objects.filter(credit_code=employer.credit_code).first() or employer
+
+
+def clean_employer(details: EmployerDetails) -> Employer:
+    """A new validated (unsaved) employer from what was submitted; no lookups."""
     employer = Employer(
         name=details.name.strip(),
         credit_code=details.credit_code.strip().upper(),
@@ -66,7 +86,7 @@ def prepare_employer(details: EmployerDetails) -> Employer:
     )
     employer.full_clean(validate_unique=False, validate_constraints=False)
     _check_contact(details)
-    return Employer.objects.filter(credit_code=employer.credit_code).first() or employer
+    return employer
 
 
 def _check_contact(details: EmployerDetails) -> None:

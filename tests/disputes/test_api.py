@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -259,3 +260,32 @@ def test_case_detail_query_count_does_not_grow_with_the_case(
             assert client.get(f"{CASES}{case_id}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 10
+
+
+def test_a_key_past_its_lifetime_is_free_again(
+    api: Any, worker_user: Any, xinzhuang: Street, organizations: Any, settings: Any
+) -> None:
+    import time_machine
+    from django.utils import timezone
+
+    client, first_at = api(worker_user), timezone.now()
+    with time_machine.travel(first_at, tick=False):
+        first = file_case(client, xinzhuang, "old-key")
+    with time_machine.travel(first_at + settings.IDEMPOTENCY_KEY_TTL + timedelta(seconds=1), tick=False):
+        second = file_case(client, xinzhuang, "old-key", facts="另一件事")
+    assert (first.status_code, second.status_code) == (201, 201), second.content
+    assert first.json()["id"] != second.json()["id"] and "Idempotent-Replayed" not in second
+    assert IdempotencyKey.objects.get().response_body == second.json()
+
+
+def test_concurrent_keys_of_two_users_do_not_collide(
+    api: Any, worker_user: Any, other_worker_user: Any, xinzhuang: Street, organizations: Any
+) -> None:
+    other = other_worker_user.worker
+    claimant = {"name": other.name, "id_number": other.id_number, "mobile": other.mobile}
+    mine, theirs = (
+        file_case(api(worker_user), xinzhuang, "same"),
+        file_case(api(other_worker_user), xinzhuang, "same", claimants=[claimant]),
+    )
+    assert (mine.status_code, theirs.status_code) == (201, 201), theirs.content
+    assert IdempotencyKey.objects.filter(key="same").count() == 2

@@ -30,16 +30,6 @@ class BrokenGateway:
 
 
 @pytest.fixture
-def director(organizations: dict[str, Organization]) -> Any:
-    return staff(Role.COMMISSION_DIRECTOR, organizations["mh-commission"], username="director")
-
-
-@pytest.fixture
-def arbitrator(organizations: dict[str, Organization]) -> Any:
-    return staff(Role.ARBITRATOR, organizations["xinzhuang-tribunal"], username="arb-xinzhuang")
-
-
-@pytest.fixture
 def bystanders(organizations: dict[str, Organization]) -> list[Any]:
     """Staff of another tribunal: never told of a Xinzhuang case."""
     return [

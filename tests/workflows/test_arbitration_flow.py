@@ -39,18 +39,8 @@ def open_nodes(case_id: int) -> set[str]:
 
 
 @pytest.fixture
-def arbitrator(organizations: dict[str, Organization]) -> Any:
-    return staff(Role.ARBITRATOR, organizations["xinzhuang-tribunal"], username="arb-xinzhuang")
-
-
-@pytest.fixture
 def qibao_arbitrator(organizations: dict[str, Organization]) -> Any:
     return staff(Role.ARBITRATOR, organizations["qibao-tribunal"], username="arb-qibao")
-
-
-@pytest.fixture
-def director(organizations: dict[str, Organization]) -> Any:
-    return staff(Role.COMMISSION_DIRECTOR, organizations["mh-commission"], username="director")
 
 
 def direct_arbitration(driver: Driver, worker: Any, clerk: Any, day: str = "2026-03-02") -> int:
