@@ -23,6 +23,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from disputes.errors import DomainError
 from disputes.models import Case, Filing, FilingState
+from disputes.models.idempotency import KeyClaim
 from disputes.services.cases import CaseFiling, case_withdrawn, check_filing, filing_from_json, open_case
 from disputes.services.invitations import invite_on_filing
 
@@ -67,14 +68,16 @@ def end_process_on_withdrawal(sender: Any, case: Case, **kwargs: Any) -> None:
         process.save(update_fields=["status"])
 
 
-def receive_filing(filing: CaseFiling, *, by: Any) -> Filing:
+def receive_filing(filing: CaseFiling, *, by: Any, key: KeyClaim | None = None) -> Filing | None:
     """Check a filing as far as no party lookup is needed, store its receipt, and wake the intake after commit.
 
     Raises what `open_case` raises for the same input; a receipt stored is registered or rejected, never lost.
+    With `key`, the receipt claims that Idempotency-Key as it is stored: None when the key is taken.
     """
     check_filing(filing, by=by)
-    receipt = Filing.objects.create(filed_by=by, payload=filing.to_json())
-    transaction.on_commit(wake_intake)
+    receipt = Filing.objects.receive(by, filing.to_json(), key)
+    if receipt is not None:
+        transaction.on_commit(wake_intake)
     return receipt
 
 

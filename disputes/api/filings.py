@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from disputes.api import examples
 from disputes.models import Filing, FilingState
@@ -21,7 +24,21 @@ def prefers_async(request: Request) -> bool:
 
 
 def receipt_url(receipt: Filing) -> str:
-    return reverse("filing-detail", args=[receipt.pk])
+    return f"{_receipts_path(get_script_prefix())}{receipt.pk}/"
+
+
+@lru_cache
+def _receipts_path(script_prefix: str) -> str:
+    """Where receipts live under this script prefix, resolved once (reverse() costs more than the rest here)."""
+    return reverse("filing-list")
+
+
+def receipt_response(receipt: Filing, *, replayed: bool = False) -> Response:
+    """202 with the receipt, where to follow it, and that the asynchronous answer was applied."""
+    headers = {"Location": receipt_url(receipt), "Preference-Applied": PREFER_ASYNC}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(FilingReceiptSerializer(receipt).data, status=202, headers=headers)
 
 
 @extend_schema_serializer(

@@ -10,15 +10,17 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from disputes.api.filings import receipt_response
 from disputes.errors import DomainError
-from disputes.models import IdempotencyKey
+from disputes.models import Filing, IdempotencyKey
+from disputes.models.idempotency import KeyClaim
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -49,7 +51,40 @@ def _key_of(request: Request) -> str:
 def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
     if stored.request_hash != fingerprint:
         raise DomainError(_("该 Idempotency-Key 已用于另一个不同的请求。"), code="idempotency_key_reused")
+    # A committed key with no stored answer was claimed by an asynchronous filing's receipt: that, as it is now.
+    receipt = Filing.objects.filter(idempotency_key=stored).first() if stored.status_code is None else None
+    if receipt is not None:
+        return receipt_response(receipt, replayed=True)
     return Response(stored.response_body, status=stored.status_code, headers={"Idempotent-Replayed": "true"})
+
+
+def _claim_of(request: Request, key: str, fingerprint: str) -> KeyClaim:
+    return KeyClaim(key=key, method=request.method or "", path=request.path, request_hash=fingerprint)
+
+
+def _stored_key(user: User, key: str) -> IdempotencyKey | None:
+    """The key's row if it is still alive; a row past IDEMPOTENCY_KEY_TTL is deleted (the key is free again)."""
+    stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if stored is not None and stored.created_at < timezone.now() - settings.IDEMPOTENCY_KEY_TTL:
+        stored.delete()
+        return None
+    return stored
+
+
+def idempotent_receipt(request: Request, receive: Callable[[KeyClaim], Filing | None]) -> Response:
+    """An asynchronous filing once per key: `receive` claims the key in the receipt's own insert.
+
+    A retry (even a concurrent one) answers with the first request's receipt as it is now.
+    """
+    key, fingerprint, user = _key_of(request), _fingerprint(request), cast(User, request.user)
+    for _attempt in range(2):
+        receipt = receive(_claim_of(request, key, fingerprint))
+        if receipt is not None:
+            return receipt_response(receipt)
+        stored = _stored_key(user, key)
+        if stored is not None:
+            return _replay(stored, fingerprint)
+    raise DomainError(_("该 Idempotency-Key 正被另一个请求使用，请稍后重试。"), code="idempotency_key_busy")
 
 
 def idempotent_create(request: Request, create: Callable[[], Response]) -> Response:
@@ -59,14 +94,14 @@ def idempotent_create(request: Request, create: Callable[[], Response]) -> Respo
     """
     key, fingerprint, user = _key_of(request), _fingerprint(request), cast(User, request.user)
     with transaction.atomic():
-        record_id = _claim(user, key, request, fingerprint)
+        record_id = IdempotencyKey.objects.claim(user.pk, _claim_of(request, key, fingerprint))
         if record_id is None:
             # Another request with this key committed first (on PostgreSQL we waited for it).
             stored = IdempotencyKey.objects.get(user=user, key=key)
             if stored.created_at >= timezone.now() - settings.IDEMPOTENCY_KEY_TTL:
                 return _replay(stored, fingerprint)
             stored.delete()
-            record_id = _claim(user, key, request, fingerprint)
+            record_id = IdempotencyKey.objects.claim(user.pk, _claim_of(request, key, fingerprint))
             assert record_id is not None  # the row is ours to write: we hold the stale one's lock
         response = create()
         IdempotencyKey.objects.filter(pk=record_id).update(
@@ -75,24 +110,6 @@ def idempotent_create(request: Request, create: Callable[[], Response]) -> Respo
         return response
 
 
-def _claim(user: User, key: str, request: Request, fingerprint: str) -> int | None:
-    """Insert the key's row; None when the key is taken (one statement: no savepoint, no prior delete)."""
-    table = IdempotencyKey._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, key, method, path, request_hash, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
-            [user.pk, key, request.method or "", request.path, fingerprint, _now_value()],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
-
-
 def _stored(data: Any) -> Any:
     """The answer as the JSON the key's row keeps (a JSONField `update()` takes values, not encoders)."""
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-
-
-def _now_value() -> Any:
-    """Now, as this database stores a DateTimeField (SQLite keeps naive UTC text, PostgreSQL a timestamptz)."""
-    return connection.ops.adapt_datetimefield_value(timezone.now())

@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 
 from disputes.api import case_detail, examples
 from disputes.api import serializers as s
-from disputes.api.filings import PREFER_ASYNC, FilingReceiptSerializer, prefers_async, receipt_url
-from disputes.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_create
+from disputes.api.filings import FilingReceiptSerializer, prefers_async
+from disputes.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_create, idempotent_receipt
 from disputes.api.throttling import ScopedRateThrottle
 from disputes.api.validation import validated_input
 from disputes.errors import DomainError
@@ -112,12 +112,12 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         `Location`); the case is opened a moment later, dated when the filing was received.
         """
 
+        if prefers_async(request):
+            filing = _filing_from(validated_input(s.CaseFilingSerializer, request.data))
+            return idempotent_receipt(request, lambda key: receive_filing(filing, by=request.user, key=key))
+
         def create() -> Response:
             data = validated_input(s.CaseFilingSerializer, request.data)
-            if prefers_async(request):
-                receipt = receive_filing(_filing_from(data), by=request.user)
-                headers = {"Location": receipt_url(receipt), "Preference-Applied": PREFER_ASYNC}
-                return Response(FilingReceiptSerializer(receipt).data, status=202, headers=headers)
             case = file_case(_filing_from(data), by=request.user)
             # A window clerk files for another organization, so the answer is not cut to their view.
             response = self.acted_on(str(case.pk))

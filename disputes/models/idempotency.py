@@ -1,9 +1,39 @@
 """Stored responses of creating requests, so a retried POST returns the first answer."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class KeyClaim:
+    """An Idempotency-Key as a creating request presents it: the key, and what it was sent with."""
+
+    key: str
+    method: str
+    path: str
+    request_hash: str
+
+
+class IdempotencyKeyManager(models.Manager["IdempotencyKey"]):
+    def claim(self, user_id: int, claim: KeyClaim) -> int | None:
+        """Insert the key's row; its id, or None when the key is taken (one statement: no savepoint)."""
+        table = self.model._meta.db_table
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (user_id, key, method, path, request_hash, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
+                [user_id, claim.key, claim.method, claim.path, claim.request_hash, now],
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row else None
 
 
 class IdempotencyKey(models.Model):
@@ -15,6 +45,8 @@ class IdempotencyKey(models.Model):
     status_code = models.PositiveSmallIntegerField(_("响应状态"), null=True)
     response_body = models.JSONField(_("响应内容"), null=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+
+    objects = IdempotencyKeyManager()
 
     class Meta:
         verbose_name = _("幂等请求")

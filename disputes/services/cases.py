@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -86,10 +86,12 @@ class CaseFiling:
 
     def to_json(self) -> dict[str, Any]:
         """The filing as JSON values (dates ISO 8601, amounts as strings), read back by `filing_from_json`."""
-        return _json_values(asdict(self))
+        return dict(_json_values(self))
 
 
 def _json_values(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):  # field by field: asdict() deep-copies first
+        return {field.name: _json_values(getattr(value, field.name)) for field in fields(value)}
     if isinstance(value, dict):
         return {key: _json_values(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

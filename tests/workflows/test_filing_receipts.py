@@ -112,7 +112,9 @@ def test_a_retried_async_filing_stores_one_receipt(
     client = api(worker_user)
     first, retry = registered(client, xinzhuang), registered(client, xinzhuang)
     assert (first.status_code, retry.status_code) == (202, 202)
-    assert retry.json() == first.json() and retry["Idempotent-Replayed"] == "true"
+    assert retry["Idempotent-Replayed"] == "true" and retry["Location"] == first["Location"]
+    assert retry.json()["id"] == first.json()["id"]
+    assert (first.json()["state"], retry.json()["state"]) == ("received", "registered")  # the receipt as it is now
     assert Filing.objects.count() == Case.objects.count() == IdempotencyKey.objects.count() == 1
 
 
@@ -193,3 +195,36 @@ def test_a_receipt_that_fails_unexpectedly_does_not_hold_up_the_others(
     monkeypatch.setattr(intake, "register_filing", register)
     assert intake.drain_waiting_filings() == 1
     assert dict(Filing.objects.values_list("pk", "state")) == {broken: "received", fine: "registered"}
+
+
+def test_an_async_retry_with_another_body_is_refused_and_stores_nothing(
+    api: Any, worker_user: Any, xinzhuang: Street, organizations: Any, registered: Any
+) -> None:
+    client = api(worker_user)
+    registered(client, xinzhuang)
+    response = registered(client, xinzhuang, facts="另一件事")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "idempotency_key_reused"
+    assert Filing.objects.count() == 1
+
+
+def test_a_key_used_for_a_synchronous_filing_replays_that_case_not_a_new_receipt(
+    api: Any, worker_user: Any, xinzhuang: Street, organizations: Any
+) -> None:
+    client, payload = api(worker_user), filing_payload(xinzhuang)
+    first = client.post(CASES, payload, format="json", HTTP_IDEMPOTENCY_KEY="both-ways")
+    retry = file_async(client, xinzhuang, "both-ways")
+    assert (first.status_code, retry.status_code) == (201, 201) and retry.json() == first.json()
+    assert not Filing.objects.exists() and Case.objects.count() == 1
+
+
+def test_an_async_key_past_its_lifetime_files_anew(
+    api: Any, worker_user: Any, xinzhuang: Street, organizations: Any, settings: Any
+) -> None:
+    client = api(worker_user)
+    with time_machine.travel(RECEIVED_AT, tick=False):
+        first = file_async(client, xinzhuang, "old")
+    with time_machine.travel(RECEIVED_AT + settings.IDEMPOTENCY_KEY_TTL + timedelta(seconds=1), tick=False):
+        second = file_async(client, xinzhuang, "old", facts="另一件事")
+    assert (first.status_code, second.status_code) == (202, 202) and "Idempotent-Replayed" not in second
+    assert first.json()["id"] != second.json()["id"] and Filing.objects.count() == 2
+    assert Filing.objects.get(pk=first.json()["id"]).idempotency_key is None  # the old key row went with its age
