@@ -142,7 +142,9 @@ def register_filing(filing_id: int) -> Filing | None:
 
 
 def _claim(filing_id: int) -> Filing | None:
-    waiting = Filing.objects.select_for_update(skip_locked=True).select_related("filed_by")
+    # OF self: the filer's row is read, not locked; locking it too made a second worker skip every other receipt
+    # of the same filer while one was being registered.
+    waiting = Filing.objects.select_for_update(skip_locked=True, of=("self",)).select_related("filed_by")
     return waiting.filter(pk=filing_id, state=FilingState.RECEIVED).first()
 
 

@@ -59,3 +59,36 @@ def test_beat_registers_a_receipt_whose_wake_up_was_lost(
     cluster.worker("intake")
     cluster.beat("beat")
     cluster.wait(lambda: all_registered(ids), "the catch-up sweep to register the receipt")
+
+
+def test_a_receipt_is_registered_while_another_of_the_same_filer_is_being_registered(
+    worker_user: Any, xinzhuang: Any, organizations: Any
+) -> None:
+    import threading
+
+    from django.db import connection, transaction
+
+    from workflows import intake
+
+    first, second = receipts(worker_user, xinzhuang, 2)
+    claimed, release = threading.Event(), threading.Event()
+
+    def another_worker() -> None:  # holds its claim on the first receipt, as while registering it
+        try:
+            with transaction.atomic():
+                assert intake._claim(first) is not None
+                claimed.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=another_worker)
+    holder.start()
+    try:
+        assert claimed.wait(30)
+        assert intake.register_filing(first) is None  # skipped: being registered elsewhere
+        assert intake.register_filing(second) is not None  # not held up by its filer's other receipt
+    finally:
+        release.set()
+        holder.join(30)
+    assert dict(Filing.objects.values_list("pk", "state")) == {first: "received", second: "registered"}
