@@ -1,8 +1,8 @@
 """Issue 8 bench: filings and case-detail reads per second through the whole API under gunicorn, beside bare views."""
 
-# Run:   flock /tmp/leye-bench.lock .venv/bin/python bench/api.py      # ≈ 3 min
+# Run:   flock /tmp/leye-bench.lock .venv/bin/python bench/api.py      # ≈ 10 min, most of it the intake after
 #        --cases N  bulk-loaded base (100,000) · --clients N (16) · --seconds S per run (10) · --runs N (3)
-#        --workers N  gunicorn workers per app (3) · --seed N · --keep  keep the database
+#        --workers N  gunicorn workers per app (3) · --intake-processes N (2) · --seed N · --keep  keep the database
 #        DATABASE_URL  default postgres://…/leye_bench_api (PostgreSQL only; dropped and recreated)
 #        REDIS_URL  default redis://127.0.0.1:6379/12, as in production (cache, broker, channel layer): its db is
 #                   flushed before and after, so give the bench a db of its own
