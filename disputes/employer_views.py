@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from disputes.errors import DomainError
 from disputes.invitation_links import LinkExpired, LinkInvalid, invitation_from_token
 from disputes.models import Invitation
-from disputes.services.invitations import answer_invitation, record_first_opening, summary
+from disputes.services.invitations import answer_invitation_from, record_first_opening, summary
 
 _FILE_CODES = ("file_too_large", "file_type_not_allowed")
 
@@ -89,16 +89,8 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
 
 def _answer(invitation: Invitation, form: AnswerForm) -> bool:
     """Answer through the service; its refusals become the form's errors."""
-    data = form.cleaned_data
     try:
-        answer_invitation(
-            invitation,
-            willing=data["willing"],
-            representative_name=data["representative_name"],
-            representative_mobile=data["representative_mobile"],
-            note=data["note"],
-            defence_upload=data["defence"],
-        )
+        answer_invitation_from(invitation, form.cleaned_data)
     except ValidationError as error:
         form.add_error(None, error)  # a dict of field errors lands on those fields
         return False

@@ -52,8 +52,27 @@ def _event_payload(event: CaseEvent) -> dict[str, Any]:
     }
 
 
-class CaseConsumer(AsyncJsonWebsocketConsumer):
-    """The live audit log of one case: catch-up from ?after=<event id>, then each new event in order."""
+def _after_id(scope: dict[str, Any]) -> int:
+    """The ?after=<id> a client resumes from (0: from the start)."""
+    query = parse_qs(scope.get("query_string", b"").decode())
+    after = query.get("after", ["0"])[0]
+    return int(after) if after.isdigit() else 0
+
+
+class CaseStreamConsumer(AsyncJsonWebsocketConsumer):
+    """One case's ordered stream (its audit log, its mediation room): authorize, join the case's group, send
+    everything after ?after=<id> from the database, then again on each push.
+
+    Reading from the database, not the push, keeps id order and fills any gap a lost push left. A subclass
+    says who may read (`may_read`), which group (`group_of`) and what comes after an id (`rows_after`).
+    """
+
+    case_id: int
+    last_sent: int
+    # What each stream declares (the last two run in a worker thread, with the database).
+    group_of: Callable[[int], str]
+    may_read: Callable[[Any], bool]
+    rows_after: Callable[[int], list[dict[str, Any]]]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -61,52 +80,48 @@ class CaseConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
-        if not await self._visible(user):
+        if not await database_sync_to_async(self.may_read)(user):
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        await self.channel_layer.group_add(case_group(self.case_id), self.channel_name)
+        await self.channel_layer.group_add(self.group_of(self.case_id), self.channel_name)
         await self.accept()
-        self.last_sent = self._after_param()
-        await self._send_events_since()
-
-    def _after_param(self) -> int:
-        query = parse_qs(self.scope.get("query_string", b"").decode())
-        after = query.get("after", ["0"])[0]
-        return int(after) if after.isdigit() else 0
+        self.last_sent = _after_id(self.scope)
+        await self.send_since()
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "last_sent"):
-            await self.channel_layer.group_discard(case_group(self.case_id), self.channel_name)
+            await self.channel_layer.group_discard(self.group_of(self.case_id), self.channel_name)
 
-    async def case_event(self, message: dict[str, Any]) -> None:
-        if message["event_id"] > self.last_sent:
-            await self._send_events_since()
+    async def pushed(self, row_id: int) -> None:
+        if row_id > self.last_sent:
+            await self.send_since()
 
-    async def _send_events_since(self) -> None:
-        # Reading from the database (not the message) keeps order and fills any gap a lost push left.
-        for payload in await self._events_after(self.last_sent):
+    async def send_since(self) -> None:
+        for payload in await database_sync_to_async(self.rows_after)(self.last_sent):
             await self.send_json(payload)
             self.last_sent = payload["id"]
 
-    @database_sync_to_async
-    def _visible(self, user: Any) -> bool:
+
+class CaseConsumer(CaseStreamConsumer):
+    """The live audit log of one case: catch-up from ?after=<event id>, then each new event in order."""
+
+    def group_of(self, case_id: int) -> str:
+        return case_group(case_id)
+
+    def may_read(self, user: Any) -> bool:
         return Case.objects.visible_to(user).filter(pk=self.case_id).exists()
 
-    @database_sync_to_async
-    def _events_after(self, event_id: int) -> list[dict[str, Any]]:
-        events = CaseEvent.objects.filter(case_id=self.case_id, pk__gt=event_id).select_related("actor").order_by("pk")
+    def rows_after(self, row_id: int) -> list[dict[str, Any]]:
+        events = CaseEvent.objects.filter(case_id=self.case_id, pk__gt=row_id).select_related("actor").order_by("pk")
         return [_event_payload(e) for e in events[:500]]
+
+    async def case_event(self, message: dict[str, Any]) -> None:
+        await self.pushed(message["event_id"])
 
 
 # --- the online mediation room --------------------------------------------------------------------------------
 
 ROOM_CATCH_UP_LIMIT = 500
-
-
-def _after_id(scope: dict[str, Any]) -> int:
-    query = parse_qs(scope.get("query_string", b"").decode())
-    after = query.get("after", ["0"])[0]
-    return int(after) if after.isdigit() else 0
 
 
 def _agreement_details(data: dict[str, Any] | None) -> AgreementDetails | None:
@@ -124,7 +139,7 @@ def _error_frame(error: DomainError | BilingualInputError) -> dict[str, Any]:
     return {"type": "error", "code": error.code, "message_zh": zh, "message_en": en}
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(CaseStreamConsumer):
     """A case's mediation room: catch-up from ?after=<message id>, then each new message in id order.
 
     Frames out: {"type": "message", "id", "author", "author_role", "body", "html_body", "created_at"},
@@ -135,23 +150,17 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     mediator recording the mediation outcome. Both go through realtime.services; nothing is saved here.
     """
 
-    async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
-            return
-        self.case_id = int(self.scope["url_route"]["kwargs"]["case_id"])
-        if not await self._readable(user):
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
-        await self.channel_layer.group_add(room_group(self.case_id), self.channel_name)
-        await self.accept()
-        self.last_sent = _after_id(self.scope)
-        await self._send_messages_since()
+    def group_of(self, case_id: int) -> str:
+        return room_group(case_id)
 
-    async def disconnect(self, code: int) -> None:
-        if hasattr(self, "last_sent"):
-            await self.channel_layer.group_discard(room_group(self.case_id), self.channel_name)
+    def may_read(self, user: Any) -> bool:
+        case = Case.objects.filter(pk=self.case_id).first()
+        return case is not None and can_read_room(user, case)
+
+    def rows_after(self, row_id: int) -> list[dict[str, Any]]:
+        messages = RoomMessage.objects.filter(case_id=self.case_id, pk__gt=row_id).select_related("author")
+        rows = messages.order_by("pk")[:ROOM_CATCH_UP_LIMIT]
+        return [{"type": "message", **RoomMessageSerializer(m).data} for m in rows]
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict):
@@ -165,28 +174,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(_error_frame(error))
 
     async def room_message(self, message: dict[str, Any]) -> None:
-        if message["message_id"] > self.last_sent:
-            await self._send_messages_since()
+        await self.pushed(message["message_id"])
 
     async def room_outcome(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "outcome", "outcome": message["outcome"]})
-
-    async def _send_messages_since(self) -> None:
-        # Reading from the database (not the push) keeps id order and fills any gap a lost push left.
-        for payload in await self._messages_after(self.last_sent):
-            await self.send_json(payload)
-            self.last_sent = payload["id"]
-
-    @database_sync_to_async
-    def _readable(self, user: Any) -> bool:
-        case = Case.objects.filter(pk=self.case_id).first()
-        return case is not None and can_read_room(user, case)
-
-    @database_sync_to_async
-    def _messages_after(self, message_id: int) -> list[dict[str, Any]]:
-        messages = RoomMessage.objects.filter(case_id=self.case_id, pk__gt=message_id).select_related("author")
-        rows = messages.order_by("pk")[:ROOM_CATCH_UP_LIMIT]
-        return [{"type": "message", **RoomMessageSerializer(m).data} for m in rows]
 
     # The case is read afresh for each command: the outcome moves it on while the room stays open.
     @database_sync_to_async

@@ -23,7 +23,7 @@ from disputes.api.errors import error_response as error_body
 from disputes.api.validation import validated_input
 from disputes.invitation_links import LinkExpired, LinkInvalid, invitation_from_token
 from disputes.models import Invitation, InvitationDelivery, InvitationPurpose
-from disputes.services.invitations import answer_invitation, invite_employer_at, record_first_opening, summary
+from disputes.services.invitations import answer_invitation_from, invite_employer_at, record_first_opening, summary
 
 TOKEN = OpenApiParameter(
     "token", OpenApiTypes.STR, OpenApiParameter.PATH, description="短信或邮件中链接的签名令牌 / the link's signed token"
@@ -215,15 +215,7 @@ class EmployerAnswerView(LinkView):
     def post(self, request: Request, token: str) -> Response:
         invitation = invitation_from_token(token)
         record_first_opening(invitation)
-        data = validated_input(AnswerInput, request.data)
-        answered = answer_invitation(
-            invitation,
-            willing=data["willing"],
-            representative_name=data["representative_name"],
-            representative_mobile=data["representative_mobile"],
-            note=data["note"],
-            defence_upload=data["defence"],
-        )
+        answered = answer_invitation_from(invitation, validated_input(AnswerInput, request.data))
         return Response(InvitationSummarySerializer(summary(answered)).data)
 
 

@@ -8,7 +8,7 @@ the first opening of the link and the answer are audit entries on the case, the 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -259,6 +259,18 @@ def still_answerable(invitation: Invitation) -> bool:
 
 
 @transaction.atomic
+def answer_invitation_from(invitation: Invitation, answer: Mapping[str, Any]) -> Invitation:
+    """`answer_invitation` with the answer as the API and the employer's page both collect it (defence: a file)."""
+    return answer_invitation(
+        invitation,
+        willing=answer["willing"],
+        representative_name=answer["representative_name"],
+        representative_mobile=answer["representative_mobile"],
+        note=answer["note"],
+        defence_upload=answer["defence"],
+    )
+
+
 def answer_invitation(
     invitation: Invitation,
     *,
