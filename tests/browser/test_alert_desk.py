@@ -58,6 +58,10 @@ def test_a_clerk_acknowledges_and_resolves_an_alert_that_arrived_live(browser: A
     assert page.locator("tr[data-alert]").count() == 0
     assert (_count(page, "overdue"), page.locator("#total-count").inner_text()) == ("0", "0")
     page.evaluate("window.deskNotReloaded = true")
+    inbox = browser.new_page(viewport={"width": 420, "height": 900})  # the clerk's notifications, live too
+    sign_in(inbox, product, "clerk", "/notifications/")
+    inbox.wait_for_function("document.getElementById('live').classList.contains('on')")
+    before = inbox.locator("li[data-notification]").count()
 
     case = _file_a_late_arbitration(product)
     row = page.locator(f'tr[data-case="{case["number"]}"]')
@@ -68,6 +72,12 @@ def test_a_clerk_acknowledges_and_resolves_an_alert_that_arrived_live(browser: A
     page.wait_for_function("document.querySelector('[data-level-count=\"overdue\"]').textContent === '1'")
     assert page.locator("#total-count").inner_text() == "1"
     screenshot(page, "alert-desk-arrived")
+    inbox.wait_for_function(  # the overdue escalation reaches the clerk's open notifications page without a reload
+        f"document.querySelectorAll('li[data-notification]').length > {before}", timeout=10000
+    )
+    assert inbox.locator("li[data-notification]", has_text=case["number"]).count() >= 1
+    screenshot(inbox, "notifications-arrived")
+    inbox.close()
 
     row.locator("button[data-action=acknowledge]").click()
     page.locator(f'tr[data-case="{case["number"]}"][data-status="acknowledged"]').wait_for(timeout=5000)

@@ -7,7 +7,6 @@
   const live = document.getElementById("live");
   const list = document.getElementById("alert-list");
   const errorBox = document.getElementById("desk-error");
-  let socket = null;
   let refreshTimer = null;
   let fetched = 0;  // newest list request whose answer is shown; older answers are dropped
 
@@ -65,26 +64,16 @@
     }
   }
 
-  function connect() {
-    const base = config.ws || (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
-    socket = new WebSocket(base + config.socket);
-    socket.onopen = () => { live.textContent = english ? "Live" : "实时"; live.classList.add("on"); };
-    socket.onclose = () => {
-      live.classList.remove("on");
-      live.textContent = english ? "Reconnecting…" : "重连中…";
-      setTimeout(connect, 2000);
-    };
-    socket.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      if (message.type !== "alert_counts") return;
-      showCounts(message.counts, message.total);
-      scheduleRefresh();
-    };
-  }
-
   list.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (button) act(button);
   });
-  connect();
+  window.leyeLiveSocket({
+    ws: config.ws, url: () => config.socket, badge: live, english,
+    onMessage: (message) => {
+      if (message.type !== "alert_counts") return;
+      showCounts(message.counts, message.total);
+      scheduleRefresh();
+    },
+  });
 })();

@@ -47,22 +47,6 @@
     setUnread(list.querySelectorAll(".unread").length);
   }
 
-  function connect() {
-    const base = config.ws || (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
-    const socket = new WebSocket(`${base}/ws/notifications/?after=${newest}`);
-    socket.onopen = () => { live.textContent = english ? "Live" : "实时"; live.classList.add("on"); };
-    socket.onclose = () => {
-      live.classList.remove("on");
-      live.textContent = english ? "Reconnecting…" : "重连中…";
-      setTimeout(connect, 2000);
-    };
-    socket.onmessage = (event) => {
-      const frame = JSON.parse(event.data);
-      if (frame.type === "notification") add(frame);
-      else if (frame.type === "read") markRead(frame.ids);
-    };
-  }
-
   readAll.addEventListener("click", async () => {
     readAll.disabled = true;
     const response = await fetch(config.read_all, {
@@ -80,5 +64,11 @@
       readAll.disabled = false;
     }
   });
-  connect();
+  window.leyeLiveSocket({
+    ws: config.ws, url: () => `/ws/notifications/?after=${newest}`, badge: live, english,
+    onMessage: (frame) => {
+      if (frame.type === "notification") add(frame);
+      else if (frame.type === "read") markRead(frame.ids);
+    },
+  });
 })();
