@@ -68,11 +68,11 @@ def end_process_on_withdrawal(sender: Any, case: Case, **kwargs: Any) -> None:
         process.save(update_fields=["status"])
 
 
-def receive_filing(filing: CaseFiling, *, by: Any, key: KeyClaim | None = None) -> Filing | None:
+def receive_filing(filing: CaseFiling, *, by: Any, key: KeyClaim) -> Filing | None:
     """Check a filing as far as no party lookup is needed, store its receipt, and wake the intake after commit.
 
     Raises what `open_case` raises for the same input; a receipt stored is registered or rejected, never lost.
-    With `key`, the receipt claims that Idempotency-Key as it is stored: None when the key is taken.
+    The receipt claims the Idempotency-Key `key` as it is stored: None when the key is taken (nothing stored).
     """
     check_filing(filing, by=by)
     receipt = Filing.objects.receive(by, filing.to_json(), key)

@@ -93,15 +93,15 @@ def idempotent_create(request: Request, create: Callable[[], Response]) -> Respo
     A key older than IDEMPOTENCY_KEY_TTL is free again (the hourly purge deletes it; until then it is taken over).
     """
     key, fingerprint, user = _key_of(request), _fingerprint(request), cast(User, request.user)
+    claim = _claim_of(request, key, fingerprint)
     with transaction.atomic():
-        record_id = IdempotencyKey.objects.claim(user.pk, _claim_of(request, key, fingerprint))
+        record_id = IdempotencyKey.objects.claim(user.pk, claim)
         if record_id is None:
             # Another request with this key committed first (on PostgreSQL we waited for it).
-            stored = IdempotencyKey.objects.get(user=user, key=key)
-            if stored.created_at >= timezone.now() - settings.IDEMPOTENCY_KEY_TTL:
+            stored = _stored_key(user, key)
+            if stored is not None:
                 return _replay(stored, fingerprint)
-            stored.delete()
-            record_id = IdempotencyKey.objects.claim(user.pk, _claim_of(request, key, fingerprint))
+            record_id = IdempotencyKey.objects.claim(user.pk, claim)
             assert record_id is not None  # the row is ours to write: we hold the stale one's lock
         response = create()
         IdempotencyKey.objects.filter(pk=record_id).update(

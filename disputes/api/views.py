@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from disputes.api import case_detail, examples
 from disputes.api import serializers as s
-from disputes.api.filings import FilingReceiptSerializer, prefers_async
+from disputes.api.filings import PREFER_ASYNC, FilingReceiptSerializer, prefers_async
 from disputes.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_create, idempotent_receipt
 from disputes.api.throttling import ScopedRateThrottle
 from disputes.api.validation import validated_input
@@ -35,7 +35,7 @@ from workflows.intake import file_case, receive_filing
 
 PREFER_PARAMETER = OpenApiParameter(
     "Prefer",
-    {"type": "string", "enum": ["respond-async"]},
+    {"type": "string", "enum": [PREFER_ASYNC]},
     OpenApiParameter.HEADER,
     description="respond-async：立即返回回执（202），稍后立案登记 / answer with a receipt (202) and register shortly",
 )

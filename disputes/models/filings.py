@@ -21,15 +21,13 @@ class FilingState(models.TextChoices):
 
 
 class FilingManager(models.Manager["Filing"]):
-    def receive(self, by: Any, payload: dict[str, Any], claim: KeyClaim | None = None) -> Filing | None:
+    def receive(self, by: Any, payload: dict[str, Any], claim: KeyClaim) -> Filing | None:
         """Store a receipt, claiming its Idempotency-Key with it; None when the key is taken (nothing stored).
 
         On PostgreSQL the claim and the receipt are one statement (a data-modifying WITH), in autocommit: a
         filing received costs one round trip. Elsewhere, two statements in a transaction.
         """
         now = timezone.now()
-        if claim is None:
-            return self.create(filed_by=by, payload=payload, received_at=now)
         if connection.vendor != "postgresql":
             with transaction.atomic():
                 key_id = IdempotencyKey.objects.claim(by.pk, claim)

@@ -174,8 +174,12 @@ def _check_filing(filing: CaseFiling, errors: _Errors, *, lookup: bool = True) -
     """The filing's own fields; `lookup=False` checks the street exists without reading it (None returned)."""
     if filing.tier not in ENTRY_TIERS:
         errors.add("tier", _error(_("申请阶段只能是协商、调解或仲裁。"), "invalid_entry_tier"))
-    street = Street.objects.filter(pk=filing.workplace_street_id).first() if lookup else None
-    if (street is None) if lookup else not _street_known(filing.workplace_street_id):
+    if lookup:
+        street = Street.objects.filter(pk=filing.workplace_street_id).first()
+        known = street is not None
+    else:
+        street, known = None, _street_known(filing.workplace_street_id)
+    if not known:
         errors.add("workplace_street", _error(_("用工所在街镇不存在。"), "unknown_street"))
     today = _today()
     if filing.knew_of_infringement_on > today:
